@@ -1,0 +1,68 @@
+"""Static site build speed: 10,000 generated incidents, pages per second before indexing.
+
+.venv/bin/python bench/site.py --records 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from coercionwatch.publish.site import build_site, index_for_search
+from coercionwatch.store import Store
+from incidents import generate
+
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "site")
+    args = parser.parse_args()
+    shutil.rmtree(args.out, ignore_errors=True)
+    data = generate(args.out / "data", args.records, 20_000)
+    db = args.out / "record.db"
+    subprocess.run(
+        [str(BIN / "coercionwatch"), "--db", str(db), "import", *map(str, data)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+    with Store.open(str(db)) as store:
+        started = time.perf_counter()
+        summary = build_site(
+            store, args.out / "site", site="https://example.org", search_index=False
+        )
+        total = time.perf_counter() - started
+    started = time.perf_counter()
+    index_for_search(args.out / "site")
+    indexing = time.perf_counter() - started
+
+    table = Table(title=f"static site, {args.records:,} incidents")
+    for column in ("step", "seconds", "rate"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        "render pages",
+        f"{summary.render_seconds:.1f}",
+        f"{summary.pages / summary.render_seconds:,.0f} pages/s",
+    )
+    table.add_row("whole build without search index", f"{total:.1f}", f"{summary.files:,} files")
+    table.add_row("Pagefind index", f"{indexing:.1f}", "")
+    Console().print(table)
+    Console().print(
+        f"{summary.pages / summary.render_seconds:,.0f} pages/s before search "
+        "indexing (target ≥ 1,000)"
+    )
+
+
+if __name__ == "__main__":
+    main()

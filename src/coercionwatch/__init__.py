@@ -1,0 +1,1 @@
+"""Coercion Watch: a verifiable record of coercion against international justice."""

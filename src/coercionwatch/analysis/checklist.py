@@ -1,0 +1,92 @@
+"""The response checklist: which steps of a coordinated answer a measure has drawn so far."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coercionwatch.model import IN_FORCE, Actor, Countermeasure, Measure, Response
+from coercionwatch.model.vocabulary import SAFE_LOADER
+
+REGIONS = (
+    "african",
+    "asia-pacific",
+    "eastern-european",
+    "latin-american-caribbean",
+    "western-european-others",
+)
+ANSWERING = frozenset({"condemn", "concern", "solidarity"})
+
+
+@cache
+def checklist() -> dict[str, Any]:
+    override = os.environ.get("COERCIONWATCH_CHECKLIST")
+    text = (
+        Path(override).read_text("utf-8")
+        if override
+        else files("coercionwatch.analysis").joinpath("checklist.yaml").read_text("utf-8")
+    )
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
+@dataclass
+class Step:
+    id: str
+    label: str
+    done: bool
+    by: list[str]
+    missing: list[str]
+
+
+def steps_for(
+    measure: Measure | None,
+    target: Actor | None,
+    responses: list[Response],
+    countermeasures: list[Countermeasure],
+    actors: dict[str, Actor],
+) -> list[Step]:
+    """Each step, done or open, from the responses and protections recorded for a measure."""
+    data = checklist()
+    answering = [
+        r for r in responses if measure and measure.id in r.answers and r.stance in ANSWERING
+    ]
+    covering = [
+        c for c in countermeasures if measure and measure.id in c.covers and c.status in IN_FORCE
+    ]
+    nationality = set(target.nationality) if target else set()
+    result = []
+    for spec in data["steps"]:
+        by: list[str] = []
+        missing: list[str] = []
+        if "actors" in spec:
+            by = [r.id for r in answering if r.actor in spec["actors"]]
+        elif "forums" in spec:
+            by = [r.id for r in answering if r.forum in spec["forums"]]
+        elif spec.get("every_region"):
+            regions = {
+                actors[r.actor].region
+                for r in answering
+                if r.actor in actors and actors[r.actor].region
+            }
+            missing = [region for region in REGIONS if region not in regions]
+            by = sorted(regions) if not missing else []
+        elif spec.get("nationality_state"):
+            states = {
+                a.id for a in actors.values() if a.type == "state" and a.country in nationality
+            }
+            by = [r.id for r in answering if r.actor in states]
+            by += [c.id for c in covering if states & set(c.actors)]
+            if not nationality:
+                missing = ["the target's nationality is not recorded"]
+        elif spec.get("host_state"):
+            host = data.get("host_state")
+            by = [r.id for r in answering if r.actor == host]
+            by += [c.id for c in covering if host in c.actors]
+        result.append(Step(spec["id"], spec["label"], bool(by), by, missing))
+    return result

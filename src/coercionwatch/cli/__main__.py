@@ -1,0 +1,3 @@
+from coercionwatch.cli.app import main
+
+main()

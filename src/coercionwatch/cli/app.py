@@ -1,0 +1,507 @@
+"""The `coercionwatch` program: a thin shell over the model, ingest, store and publish APIs."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, read_records
+from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record
+from coercionwatch.publish import DEFAULT_SITE, FORMATS, dumps_envelope, export_all, seed_envelope
+from coercionwatch.reference import reference_files
+from coercionwatch.store import ImportSummary, Store
+
+from . import editing
+from .output import (
+    console,
+    emit_json,
+    errors,
+    fields_table,
+    record_table,
+    report_problems,
+    report_warnings,
+    rows_table,
+)
+
+app = typer.Typer(
+    help="A public, verifiable record of coercion against international justice.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(
+    help="Write records out: one incident, or everything.", no_args_is_help=True
+)
+app.add_typer(export_app, name="export")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+AuthorOption = Annotated[
+    str | None,
+    typer.Option(envvar="COERCIONWATCH_AUTHOR", help="Who is making the change (journal)."),
+]
+ReasonOption = Annotated[str | None, typer.Option(help="Why the change is made (journal).")]
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Record id (incident: its slug).")]
+
+
+class State:
+    database: str | None = None
+
+
+state = State()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="COERCIONWATCH_DB",
+            help="Database: a path (SQLite) or a URL such as postgresql://user@host/db. "
+            "Default ./coercionwatch.db.",
+        ),
+    ] = None,
+) -> None:
+    state.database = db
+
+
+@contextmanager
+def opened() -> Iterator[Store]:
+    store = Store.open(state.database)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise fail(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
+    return kind
+
+
+def author_name(author: str | None) -> str:
+    return author or getpass.getuser()
+
+
+def site_url() -> str:
+    return os.environ.get("COERCIONWATCH_SITE", DEFAULT_SITE)
+
+
+def run_import(
+    store: Store, paths: list[Path], *, author: str, reason: str | None, max_bytes: int
+) -> ImportSummary:
+    """Import with a progress bar per file; on any problem, report all and exit 2."""
+    show = errors.is_terminal
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=errors, disable=not show, transient=True) as progress:
+
+        def told(path: Path) -> Callable[[int], None]:
+            size = path.stat().st_size if path.is_file() else 0
+            task = progress.add_task(path.name, total=size)
+            return lambda done: progress.update(task, completed=done)
+
+        items = read_records(paths, max_bytes=max_bytes, progress=told)
+        try:
+            summary = store.import_records(items, author=author, reason=reason)
+        except InvalidInput as exc:
+            report_problems(
+                exc.problems,
+                heading=f"import refused, nothing written ({len(exc.problems)} problem(s)):",
+            )
+            raise typer.Exit(2) from None
+    report_warnings(summary.warnings)
+    return summary
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="JSON, JSON Lines or YAML record files.")],
+    author: AuthorOption = None,
+    reason: ReasonOption = None,
+    max_file_size: Annotated[
+        int, typer.Option(help="Largest file accepted, in MiB.", min=1)
+    ] = DEFAULT_MAX_FILE_BYTES // 2**20,
+    as_json: JsonOption = False,
+) -> None:
+    """Import record files, all or nothing: one bad record and nothing is written."""
+    with opened() as store:
+        summary = run_import(
+            store,
+            files,
+            author=author_name(author),
+            reason=reason,
+            max_bytes=max_file_size * 2**20,
+        )
+    counts = {
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "warnings": len(summary.warnings),
+    }
+    if as_json:
+        emit_json(counts)
+    else:
+        console.print(rows_table("import", list(counts), [list(counts.values())]))
+
+
+@app.command()
+def demo(author: AuthorOption = None) -> None:
+    """Load the bundled reference case: EO 14203, the designations and what followed."""
+    with opened() as store:
+        summary = run_import(
+            store,
+            reference_files(),
+            author=author or "coercionwatch demo",
+            reason="Bundled reference case",
+            max_bytes=DEFAULT_MAX_FILE_BYTES,
+        )
+        counts = store.count()
+    console.print(
+        f"Reference case: {summary.created} created, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged."
+    )
+    console.print(rows_table("records", ["kind", "count"], sorted(counts.items())))
+
+
+@export_app.command("incident")
+def export_incident(slug: str) -> None:
+    """One incident as a seed envelope on stdout."""
+    with opened() as store:
+        found = store.get("incident", slug)
+        if found is None or not isinstance(found.record, Incident):
+            raise fail(f"no incident {slug!r}")
+        if found.record.visibility != "public":
+            raise fail(f"incident {slug!r} is restricted and is not exported")
+        envelope = seed_envelope(found.record, store.update_log(slug), site=site_url())
+    sys.stdout.write(dumps_envelope(envelope) + "\n")
+
+
+@export_app.command("all")
+def export_everything(
+    directory: Path,
+    format: Annotated[
+        str, typer.Option("--format", help="Comma-separated: json,csv.")
+    ] = "json,csv",
+) -> None:
+    """Every public record, one file per kind and format."""
+    formats = [f.strip() for f in format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise fail(
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
+        )
+    with opened() as store:
+        written = export_all(store, directory, site=site_url(), formats=formats)
+    console.print(f"Wrote {len(written)} files to {directory}")
+
+
+@app.command("list")
+def list_command(
+    kind: str,
+    limit: Annotated[int | None, typer.Option(min=1)] = None,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Records of one kind, newest first."""
+    check_kind(kind)
+    with opened() as store:
+        found = [s.record for s in store.records(kind, limit=limit, offset=offset)]
+    if as_json:
+        emit_json([native_record(r) for r in found])
+    else:
+        console.print(record_table(kind, found))
+
+
+@app.command()
+def show(kind: str, record_id: IdArgument, as_json: JsonOption = False) -> None:
+    """One record: its fields, its version, and what refers to it."""
+    check_kind(kind)
+    with opened() as store:
+        found = store.get(kind, record_id)
+        if found is None:
+            raise fail(f"no {kind} {record_id!r}")
+        record = found.record
+        if isinstance(record, Incident):
+            body = record.seed_record(record.site or site_url(), store.update_log(record_id))
+        else:
+            body = native_record(record)
+        referrers = store.referrers(kind, record_id)
+    if as_json:
+        emit_json(body)
+        return
+    title = f"{kind} {record_id} (version {found.version}, {record.visibility})"
+    console.print(fields_table(title, body))
+    if referrers:
+        console.print(rows_table("referred to by", ["kind", "id", "field"], referrers))
+
+
+@app.command()
+def search(
+    text: str,
+    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over every record."""
+    if kind:
+        check_kind(kind)
+    with opened() as store:
+        hits = store.search(text, kind=kind, limit=limit)
+    if as_json:
+        emit_json([hit.__dict__ for hit in hits])
+    else:
+        rows = [(h.kind, h.id, h.title, h.snippet) for h in hits]
+        console.print(rows_table(f"search: {text}", ["kind", "id", "title", "match"], rows))
+
+
+@app.command()
+def edit(
+    kind: str,
+    record_id: IdArgument,
+    author: AuthorOption = None,
+    reason: ReasonOption = None,
+) -> None:
+    """Edit a record as YAML in $EDITOR; it is validated and journaled when saved."""
+    check_kind(kind)
+    with opened() as store:
+        found = store.get(kind, record_id)
+        if found is None:
+            raise fail(f"no {kind} {record_id!r}")
+        text = editing.as_yaml(found.record)
+        while True:
+            text = editing.edit_text(text)
+            try:
+                edited = editing.parse_edited(text, found.record)
+                break
+            except InvalidInput as exc:
+                report_problems(exc.problems, heading="the edited record is not valid:")
+                if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True)):
+                    errors.print("Nothing was saved.")
+                    raise typer.Exit(2) from None
+        summary = store.save(edited, author=author_name(author), reason=reason)
+    if summary.updated:
+        console.print(f"Saved {kind} {record_id}, version {found.version + 1}.")
+    else:
+        console.print("No changes.")
+
+
+@app.command()
+def delete(
+    kind: str,
+    record_id: IdArgument,
+    author: AuthorOption = None,
+    reason: ReasonOption = None,
+) -> None:
+    """Delete a record; its versions stay in the history and the journal says who and why."""
+    check_kind(kind)
+    with opened() as store:
+        try:
+            store.delete(kind, record_id, author=author_name(author), reason=reason)
+        except InvalidInput as exc:
+            report_problems(exc.problems, heading="not deleted:")
+            raise typer.Exit(2) from None
+    console.print(f"Deleted {kind} {record_id}.")
+
+
+@app.command()
+def history(
+    kind: str,
+    record_id: IdArgument,
+    version: Annotated[int | None, typer.Option(help="Print this version's body.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every version of a record, with who changed it, when and why."""
+    check_kind(kind)
+    with opened() as store:
+        versions = store.history(kind, record_id)
+    if not versions:
+        raise fail(f"no history for {kind} {record_id!r}")
+    if version is not None:
+        chosen = [v for v in versions if v.entry.version == version and v.body is not None]
+        if not chosen:
+            raise fail(f"{kind} {record_id!r} has no version {version}")
+        emit_json(chosen[0].body)
+        return
+    if as_json:
+        emit_json([{**v.entry.__dict__, "body": v.body} for v in versions])
+        return
+    rows = [
+        (
+            v.entry.version,
+            v.entry.seq,
+            v.entry.at,
+            v.entry.author,
+            v.entry.action,
+            v.entry.reason,
+            (v.entry.version_hash or "")[:16],
+        )
+        for v in versions
+    ]
+    columns = ["version", "entry", "at", "author", "action", "reason", "hash"]
+    console.print(rows_table(f"history of {kind} {record_id}", columns, rows))
+
+
+@app.command()
+def verify(as_json: JsonOption = False) -> None:
+    """Re-hash the journal chain and every stored version; exit 1 at the first fault."""
+    with opened() as store:
+        faults = store.verify()
+        counts = store.count()
+    if as_json:
+        emit_json({"ok": not faults, "faults": [str(f) for f in faults], "records": counts})
+    elif faults:
+        errors.print(f"[bold red]verify failed at {faults[0]}[/]", highlight=False)
+        for fault in faults[1:20]:
+            errors.print(f"  also: {fault}", markup=False, highlight=False)
+    else:
+        console.print(f"Journal and versions verified: {sum(counts.values())} current records.")
+    if faults:
+        raise typer.Exit(1)
+
+
+ListFileArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar="LISTFILE",
+        help="An OFAC CSV folder or sdn.csv, sdn.xml, sdn_advanced.xml, or FtM entities/delta.",
+    ),
+]
+
+
+@app.command()
+def watch(
+    list_file: ListFileArgument,
+    list_name: Annotated[str | None, typer.Option("--list", help="Which list this is.")] = None,
+    program: Annotated[
+        list[str] | None, typer.Option(help="Program to follow; repeatable.")
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publish date if the file has none.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report; write nothing.")] = False,
+    webhook: Annotated[str | None, typer.Option(help="POST the JSON report here.")] = None,
+    allow_private_webhook: Annotated[bool, typer.Option(help="Allow a private address.")] = False,
+    author: AuthorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare a sanctions list file with its last snapshot: changes, drafts, checklist."""
+    from coercionwatch.analysis.watch import watch_list
+    from coercionwatch.publish.webhook import WebhookRefused, check_url, post_report
+
+    from .watching import print_report
+
+    if webhook:
+        try:
+            check_url(webhook, allow_private=allow_private_webhook)
+        except WebhookRefused as exc:
+            raise fail(f"webhook refused: {exc}") from None
+    with opened() as store:
+        try:
+            report = watch_list(
+                store,
+                list_file,
+                list_name=list_name,
+                programs=program,
+                published=published,
+                dry_run=dry_run,
+                author=author_name(author),
+            )
+        except InvalidInput as exc:
+            report_problems(exc.problems, heading="watch refused, nothing written:")
+            raise typer.Exit(2) from None
+    data = report.as_dict()
+    if as_json:
+        emit_json(data)
+    else:
+        print_report(console, report, dry_run=dry_run)
+    if webhook:
+        status = post_report(webhook, data, allow_private=allow_private_webhook)
+        errors.print(f"Report posted to the webhook ({status}).", highlight=False)
+
+
+@app.command()
+def site(
+    directory: Path,
+    search_index: Annotated[
+        bool, typer.Option("--search-index/--no-search-index", help="Build the Pagefind index.")
+    ] = True,
+) -> None:
+    """Write the public site as static files: pages, JSON, downloads, feed, search."""
+    from coercionwatch.publish.site import build_site
+
+    with (
+        opened() as store,
+        Progress(console=errors, disable=not errors.is_terminal, transient=True) as progress,
+    ):
+        task = progress.add_task("pages", total=None)
+        summary = build_site(
+            store,
+            directory,
+            site=site_url(),
+            search_index=search_index,
+            progress=lambda n: progress.update(task, completed=n),
+        )
+    console.print(
+        f"Wrote {summary.pages} pages and {summary.files - summary.pages} other files to "
+        f"{directory} ({summary.pages / max(summary.render_seconds, 1e-9):,.0f} pages/s)."
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the reference case first.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """The web app and JSON API (OpenAPI docs at /api/docs)."""
+    import uvicorn
+
+    from coercionwatch.store import database_url
+
+    if demo:
+        with opened() as store:
+            run_import(
+                store,
+                reference_files(),
+                author="coercionwatch demo",
+                reason="Bundled reference case",
+                max_bytes=DEFAULT_MAX_FILE_BYTES,
+            )
+    os.environ["COERCIONWATCH_DB"] = database_url(state.database)
+    os.environ.setdefault("COERCIONWATCH_SITE", site_url())
+    console.print(f"Serving on http://{host}:{port}/ (API docs at /api/docs)")
+    uvicorn.run(
+        "coercionwatch.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["Problem", "app", "main"]

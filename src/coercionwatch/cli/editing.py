@@ -1,0 +1,61 @@
+"""`edit`: a record as YAML in the user's editor, validated before anything is saved."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from coercionwatch.ingest import Incoming, parse_item, yaml_items
+from coercionwatch.model import InvalidInput, Location, Problem, Record, native_record
+
+
+def editor_command() -> list[str]:
+    return shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+
+
+def as_yaml(record: Record) -> str:
+    return yaml.safe_dump(native_record(record), sort_keys=False, allow_unicode=True, width=100)
+
+
+def edit_text(text: str, suffix: str = ".yaml") -> str:
+    """Open text in the editor and return what was saved."""
+    with tempfile.TemporaryDirectory(prefix="coercionwatch-edit-") as folder:
+        path = Path(folder) / f"record{suffix}"
+        path.write_text(text, "utf-8")
+        subprocess.run([*editor_command(), str(path)], check=True)
+        return path.read_text("utf-8")
+
+
+def parse_edited(text: str, original: Record, name: str = "(edited record)") -> Record:
+    """The edited record, or InvalidInput naming what is wrong with it."""
+    items = list(yaml_items(text, name))
+    location = Location(name)
+    problems: list[Problem] = []
+    records: list[Incoming] = []
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(Problem(location, item.message))
+            continue
+        parsed = parse_item(item)
+        if isinstance(parsed, Incoming):
+            records.append(parsed)
+        else:
+            problems.extend(
+                Problem(location, p.message, p.kind, p.record_id, p.field) for p in parsed
+            )
+    if not problems and len(records) != 1:
+        problems.append(Problem(location, "expected exactly one record"))
+    if not problems:
+        edited = records[0].record
+        if (edited.kind, edited.id) != (original.kind, original.id):
+            problems.append(
+                Problem(location, "kind and id cannot change in an edit", edited.kind, edited.id)
+            )
+    if problems:
+        raise InvalidInput(problems)
+    return records[0].record

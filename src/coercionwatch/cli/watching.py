@@ -1,0 +1,61 @@
+"""How a watch report reads in a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from coercionwatch.analysis.watch import (
+    WatchReport,
+)
+
+
+def print_report(console: Console, report: WatchReport, *, dry_run: bool) -> None:
+    s = report.snapshot
+    before = (
+        f"compared with snapshot {report.previous['snapshot']} "
+        f"({report.previous['published'] or 'undated'})"
+        if report.previous
+        else "first snapshot of this list"
+    )
+    console.print(
+        f"[bold]{s.list_name}[/] {s.published or 'undated'} · {s.format} · "
+        f"{s.entries:,} entries · {before}"
+    )
+    console.print(
+        f"added {report.added} · removed {report.removed} · amended {report.amended}"
+        f" · relevant {len(report.relevant)}"
+    )
+    for change in report.relevant:
+        entry = change.entry
+        table = Table(
+            title=f"{change.change.upper()}: {entry.name} (entry {entry.entry_id})",
+            show_header=False,
+            title_justify="left",
+        )
+        table.add_column("what", style="bold")
+        table.add_column("detail", overflow="fold")
+        table.add_row("programs", ", ".join(entry.programs) or "-")
+        table.add_row("followed", ", ".join(change.programs) or "no (matched a recorded actor)")
+        for match in change.matches:
+            table.add_row(
+                "matches", f"{match.actor_id} ({match.score:.0f}): " + "; ".join(match.reasons)
+            )
+        if change.measure_id:
+            state = "drafted" if change.drafted else "already recorded"
+            table.add_row("measure", f"{change.measure_id} ({state})")
+        for name, detail in (change.fields or {}).items():
+            table.add_row(f"changed: {name}", f"{detail['before']!r} → {detail['after']!r}")
+        for step in change.checklist:
+            mark = "[green]done[/]" if step.done else "[red]open[/]"
+            extra = f" ({', '.join(step.by)})" if step.by else ""
+            extra += f" — missing: {', '.join(step.missing)}" if step.missing else ""
+            table.add_row(mark, step.label + extra)
+        console.print(table)
+    if report.drafts:
+        verb = "would be written" if dry_run else "written, restricted until reviewed"
+        console.print(
+            f"Draft records {verb}: " + ", ".join(f"{r.kind} {r.id}" for r in report.drafts)
+        )
+    elif dry_run:
+        console.print("Dry run: nothing written.")

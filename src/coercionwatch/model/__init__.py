@@ -1,0 +1,56 @@
+"""The model: record kinds, vocabularies, canonical hashing. Every stage may import it."""
+
+from .canonical import canonical_json, content_hash
+from .errors import InvalidInput, Location, Problem
+from .incident import SEED_KEYS, Incident, UpdateNote
+from .kinds import (
+    KINDS,
+    load_record,
+    native_record,
+    record_class,
+    reference_values,
+    stored_body,
+)
+from .records import (
+    IN_FORCE,
+    Actor,
+    Countermeasure,
+    Measure,
+    Provision,
+    Record,
+    Response,
+    Source,
+)
+from .visibility import is_public, project, public_view
+from .vocabulary import Vocabulary, vocabularies, vocabulary
+
+__all__ = [
+    "IN_FORCE",
+    "KINDS",
+    "SEED_KEYS",
+    "Actor",
+    "Countermeasure",
+    "Incident",
+    "InvalidInput",
+    "Location",
+    "Measure",
+    "Problem",
+    "Provision",
+    "Record",
+    "Response",
+    "Source",
+    "UpdateNote",
+    "Vocabulary",
+    "canonical_json",
+    "content_hash",
+    "is_public",
+    "load_record",
+    "native_record",
+    "project",
+    "public_view",
+    "record_class",
+    "reference_values",
+    "stored_body",
+    "vocabularies",
+    "vocabulary",
+]

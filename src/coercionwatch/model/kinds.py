@@ -1,0 +1,60 @@
+"""The record kinds by name: the schema as data, for readers, the store and exports."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from .incident import Incident
+from .records import Actor, Countermeasure, Measure, Provision, Record, Response, Source
+
+KINDS: dict[str, type[Record]] = {
+    cls.kind: cls for cls in (Incident, Actor, Measure, Response, Countermeasure, Source, Provision)
+}
+
+
+def record_class(kind: str) -> type[Record]:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})") from None
+
+
+def stored_body(record: Record) -> dict[str, Any]:
+    """The JSON that is stored, hashed and journaled: written fields only, no nulls."""
+    return record.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def native_record(record: Record) -> dict[str, Any]:
+    """A record as a native record file holds it: `kind` first, then the stored body."""
+    return {"kind": record.kind, **stored_body(record)}
+
+
+def load_record(kind: str, body: dict[str, Any]) -> Record:
+    return record_class(kind).model_validate(body)
+
+
+def reference_values(record: Record, path: str) -> list[str]:
+    """The ids found at a field path such as `target` or `roles.organisation`."""
+    values: list[Any] = [record]
+    for alias in path.split("."):
+        found: list[Any] = []
+        for value in values:
+            item = getattr(value, field_name(type(value), alias), None)
+            if isinstance(item, list):
+                found.extend(item)
+            elif item is not None:
+                found.append(item)
+        values = found
+    return [v for v in values if isinstance(v, str)]
+
+
+def field_name(cls: type, alias: str) -> str:
+    """The Python attribute behind a camelCase field name."""
+    return _field_names(cls).get(alias, alias)
+
+
+@cache
+def _field_names(cls: type) -> dict[str, str]:
+    fields = getattr(cls, "model_fields", {})
+    return {**{name: name for name in fields}, **{i.alias: n for n, i in fields.items() if i.alias}}

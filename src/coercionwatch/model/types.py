@@ -1,0 +1,81 @@
+"""Field types shared by every record kind: ids, ISO dates and codes, vocabulary values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+from .vocabulary import vocabulary
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _check_partial_date(value: str) -> str:
+    match = _PARTIAL_DATE.match(value)
+    if not match:
+        raise ValueError("expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"not a calendar date: {exc}") from None
+    return value
+
+
+def _check_full_date(value: str) -> str:
+    if len(_check_partial_date(value)) != 10:
+        raise ValueError("expected a full ISO 8601 date, YYYY-MM-DD")
+    return value
+
+
+PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+"""A date known to the year, the month or the day, as the source states it: no more."""
+
+FullDate = Annotated[str, AfterValidator(_check_full_date)]
+
+RecordId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=200)
+]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+"""ISO 3166-1 alpha-2."""
+
+Jurisdiction = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|EU|INT|UN)$")]
+"""A country code, or EU, UN or INT for regional, UN and international law."""
+
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")]
+ShortText = Annotated[str, StringConstraints(max_length=1_000)]
+Text = Annotated[str, StringConstraints(max_length=100_000)]
+Html = Annotated[str, StringConstraints(max_length=2_000_000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2_000)]
+
+
+def vocab(name: str) -> object:
+    """A string that must be a value of the named controlled vocabulary."""
+
+    def check(value: str) -> str:
+        terms = vocabulary(name)
+        if value not in terms:
+            allowed = ", ".join(terms.terms)
+            raise ValueError(f"{value!r} is not in the vocabulary {name!r} ({allowed})")
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+def utc_timestamp() -> str:
+    """Now, in UTC, to the millisecond: `2026-11-22T12:52:49.860Z`."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def display_date(iso: str) -> str:
+    """The long English form used in the seed format, e.g. 'February 6, 2025'."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = dt.date(parts[0], parts[1], 1).strftime("%B")
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{month} {parts[2]}, {parts[0]}"

@@ -1,0 +1,40 @@
+"""The Atom feed of new measures and responses, newest first."""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+
+from .pages.common import card
+from .public import Snapshot
+
+FEED_SIZE = 50
+
+
+def _timestamp(date: str) -> str:
+    parts = [*date.split("-"), "01", "01"][:3]
+    return "-".join(parts) + "T00:00:00Z"
+
+
+def atom_feed(snapshot: Snapshot, site: str) -> bytes:
+    base = site.rstrip("/")
+    entries = [r for r in [*snapshot.of("measure"), *snapshot.of("response")] if r.when()]
+    entries.sort(key=lambda r: (r.when() or "", r.kind, r.id), reverse=True)
+    feed = FeedGenerator()
+    feed.id(f"{base}/feed.atom")
+    feed.title("Coercion Watch: new measures and responses")
+    feed.link(href=f"{base}/feed.atom", rel="self")
+    feed.link(href=f"{base}/", rel="alternate")
+    feed.language("en")
+    newest = entries[0].when() if entries else "1970"
+    feed.updated(_timestamp(newest or "1970"))
+    for record in reversed(entries[:FEED_SIZE]):  # feedgen puts the last added first
+        shown = card(record, snapshot)
+        url = f"{base}/{record.kind}/{record.id}"
+        entry = feed.add_entry()
+        entry.id(url)
+        entry.title(shown["title"])
+        entry.link(href=url)
+        entry.updated(_timestamp(record.when() or "1970"))
+        entry.summary(shown["summary"] or shown["title"])
+        entry.category(term=record.kind)
+    return feed.atom_str(pretty=True)

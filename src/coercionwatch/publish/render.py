@@ -1,0 +1,66 @@
+"""The one renderer: the server and the static site turn Pages into HTML here."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import nh3
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from coercionwatch.model import vocabulary
+from coercionwatch.model.types import display_date
+
+from .links import SECTIONS, Links
+from .pages import Page
+
+NAV = (
+    ("incidents", "Incidents"),
+    ("actors", "Actors"),
+    ("measures", "Measures"),
+    ("responses", "Responses"),
+    ("countermeasures", "Countermeasures"),
+    ("timeline", "Timeline"),
+    ("provisions", "Provisions"),
+    ("sources", "Sources"),
+    ("data", "Data"),
+    ("search", "Search"),
+)
+
+
+def safe_html(html: str | None) -> Markup:
+    """Record HTML with anything active removed: no scripts, handlers, styles or frames."""
+    return Markup(nh3.clean(html or "", link_rel="noopener noreferrer nofollow"))
+
+
+def nice_date(value: str | None) -> str:
+    return display_date(value) if value else "undated"
+
+
+def field_label(name: str) -> str:
+    spaced = "".join(" " + c.lower() if c.isupper() else c for c in name)
+    return spaced[:1].upper() + spaced[1:]
+
+
+def term_label(vocab: str, value: str) -> str:
+    terms = vocabulary(vocab)
+    return terms.label(value) if value in terms else value
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("coercionwatch.publish", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(safe_html=safe_html, nice_date=nice_date, field_label=field_label)
+    env.globals.update(nav=NAV, sections=SECTIONS, term_label=term_label)
+    return env
+
+
+def render(page: Page, links: Links) -> str:
+    template = environment().get_template(page.template)
+    return template.render(page=page, data=page.data, links=links)

@@ -1,0 +1,165 @@
+"""The static site: the same pages as the server, as plain files any host can serve.
+
+Built into a staging folder beside the target and swapped in at the end, so a failed build
+never leaves a half-written site. Links are relative; nothing is fetched from other hosts.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import orjson
+
+from coercionwatch.model import KINDS, Incident, native_record
+from coercionwatch.store import Store
+
+from .bulk import write_kind_files
+from .citations import FORMATS as CITATION_FORMATS
+from .citations import citation_file
+from .datapackage import datapackage
+from .feed import atom_feed
+from .links import Links, page_depth
+from .pages import Page
+from .pages.actors import actor_page, actors_page
+from .pages.data import data_page
+from .pages.home import home_page
+from .pages.incident import incident_page, incident_record
+from .pages.incidents import IncidentFilters, incidents_page
+from .pages.records import list_page, record_page
+from .pages.search import error_page, search_page
+from .pages.timeline import TimelineFilters, timeline_page
+from .public import Snapshot, load_snapshot
+from .render import render
+from .seed import dumps_envelope, seed_envelope
+from .sitemap import sitemap
+
+
+@dataclass
+class SiteSummary:
+    pages: int
+    files: int
+    render_seconds: float
+    index_seconds: float
+
+
+def site_pages(snapshot: Snapshot, site: str) -> Iterator[Page]:
+    """Every page of the site, in the order they are written."""
+    yield home_page(snapshot)
+    yield incidents_page(snapshot, IncidentFilters())
+    yield actors_page(snapshot)
+    for kind in ("measure", "response", "countermeasure", "provision", "source"):
+        yield list_page(snapshot, kind)
+    yield timeline_page(snapshot, TimelineFilters())
+    yield data_page(snapshot)
+    yield search_page(snapshot, None, [])
+    for kind in KINDS:
+        for record in snapshot.of(kind):
+            if kind == "incident":
+                page = incident_page(snapshot, record.id, site)
+            elif kind == "actor":
+                page = actor_page(snapshot, record.id)
+            else:
+                page = record_page(snapshot, kind, record.id)
+            if page is not None:
+                yield page
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, "utf-8")
+    else:
+        path.write_bytes(data)
+
+
+def _record_files(snapshot: Snapshot, site: str) -> Iterator[tuple[str, bytes | str]]:
+    for kind in KINDS:
+        for record in snapshot.of(kind):
+            if isinstance(record, Incident):
+                updates = snapshot.incident_updates(record)
+                yield (
+                    f"incident/{record.id}.json",
+                    dumps_envelope(seed_envelope(record, updates, site=site)),
+                )
+                seed = incident_record(record, snapshot, site)
+                for fmt in CITATION_FORMATS:
+                    yield f"incident/{record.id}/citation.{fmt}", citation_file(seed, fmt)
+            else:
+                yield f"{kind}/{record.id}.json", orjson.dumps(native_record(record))
+
+
+def build_site(
+    store: Store,
+    directory: Path,
+    *,
+    site: str,
+    search_index: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> SiteSummary:
+    """Write the whole public site to `directory`, replacing what was there."""
+    import time
+
+    snapshot = load_snapshot(store)
+    directory = directory.resolve()
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        started = time.perf_counter()
+        pages = 0
+        for page in site_pages(snapshot, site):
+            links = Links(static=True, depth=page_depth(page.path))
+            target = staging / page.path / "index.html" if page.path else staging / "index.html"
+            _write(target, render(page, links))
+            pages += 1
+            if progress and pages % 100 == 0:
+                progress(pages)
+        rendered = time.perf_counter() - started
+        _write(staging / "404.html", render(error_page(404, "No page here."), Links(static=True)))
+        others = 1
+        for path, data in _record_files(snapshot, site):
+            _write(staging / path, data)
+            others += 1
+        others += len(write_kind_files(snapshot, staging / "data", site=site))
+        _write(staging / "data" / "datapackage.json", orjson.dumps(datapackage(site)))
+        _write(staging / "feed.atom", atom_feed(snapshot, site))
+        _write(staging / "sitemap.xml", sitemap(snapshot, site, suffix="/index.html"))
+        with as_file(files("coercionwatch.publish") / "static") as assets:
+            shutil.copytree(assets, staging / "static")
+        others += 3 + len(list((staging / "static").iterdir()))
+        started = time.perf_counter()
+        if search_index:
+            index_for_search(staging)
+        indexed = time.perf_counter() - started
+        _swap(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return SiteSummary(pages, pages + others, rendered, indexed)
+
+
+def index_for_search(folder: Path) -> None:
+    """Pagefind's full-text index, written into the site as plain files."""
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(folder), "--quiet"],
+        check=True,
+        capture_output=True,
+    )
+
+
+def _swap(staging: Path, directory: Path) -> None:
+    staging.chmod(0o755)
+    if directory.exists():
+        old = directory.with_name(f".{directory.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        directory.rename(old)
+        staging.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(directory)

@@ -1,0 +1,155 @@
+"""Reading records back: current versions, old versions, the journal, an incident's log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+
+from coercionwatch.model import Record, UpdateNote, load_record
+
+from .journal import JournalEntry
+from .schema import journal, records, refs, versions
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    record: Record
+    version: int
+    hash: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Version:
+    entry: JournalEntry
+    body: dict[str, Any] | None
+
+
+def _current() -> Any:
+    return (
+        select(
+            records.c.kind, records.c.version, records.c.hash, records.c.updated_at, versions.c.body
+        )
+        .join(
+            versions,
+            and_(
+                versions.c.kind == records.c.kind,
+                versions.c.id == records.c.id,
+                versions.c.version == records.c.version,
+            ),
+        )
+        .where(records.c.deleted.is_(False))
+    )
+
+
+def _stored(row: Any) -> StoredRecord:
+    record = load_record(row.kind, orjson.loads(row.body))
+    return StoredRecord(record, row.version, row.hash, row.updated_at)
+
+
+def get(connection: Connection, kind: str, record_id: str) -> StoredRecord | None:
+    row = connection.execute(
+        _current().where(records.c.kind == kind, records.c.id == record_id)
+    ).first()
+    return _stored(row) if row else None
+
+
+def iter_records(
+    connection: Connection,
+    kind: str | None = None,
+    *,
+    public_only: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[StoredRecord]:
+    """Records newest first by their own date, then by id, streamed."""
+    query = _current()
+    if kind:
+        query = query.where(records.c.kind == kind)
+    if public_only:
+        query = query.where(records.c.visibility == "public")
+    query = query.order_by(records.c.kind, records.c.date.desc(), records.c.id)
+    query = query.offset(offset).limit(limit)
+    for row in connection.execution_options(yield_per=1000).execute(query):
+        yield _stored(row)
+
+
+def count(connection: Connection, kind: str | None = None) -> dict[str, int]:
+    query = select(records.c.kind, func.count()).where(records.c.deleted.is_(False))
+    if kind:
+        query = query.where(records.c.kind == kind)
+    return {kind: n for kind, n in connection.execute(query.group_by(records.c.kind))}
+
+
+def history(connection: Connection, kind: str, record_id: str) -> list[Version]:
+    query = (
+        select(journal, versions.c.body)
+        .outerjoin(
+            versions,
+            and_(
+                versions.c.kind == journal.c.kind,
+                versions.c.id == journal.c.record_id,
+                versions.c.version == journal.c.version,
+            ),
+        )
+        .where(journal.c.kind == kind, journal.c.record_id == record_id)
+        .order_by(journal.c.seq)
+    )
+    result = []
+    for row in connection.execute(query):
+        mapping = dict(row._mapping)
+        body = mapping.pop("body")
+        result.append(Version(JournalEntry(**mapping), orjson.loads(body) if body else None))
+    return result
+
+
+def journal_updates(connection: Connection, kind: str, record_id: str) -> list[UpdateNote]:
+    """The updates after creation, as the seed format's updateLog lists them."""
+    rows = connection.execute(
+        select(journal.c.at, journal.c.reason)
+        .where(
+            journal.c.kind == kind, journal.c.record_id == record_id, journal.c.action == "update"
+        )
+        .order_by(journal.c.seq)
+    )
+    return [UpdateNote(date=row.at[:10], summary=row.reason or "Record revised.") for row in rows]
+
+
+def all_journal_updates(connection: Connection, kind: str) -> dict[str, list[UpdateNote]]:
+    """Every record's updates of one kind at once, for building a whole site."""
+    rows = connection.execute(
+        select(journal.c.record_id, journal.c.at, journal.c.reason)
+        .where(journal.c.kind == kind, journal.c.action == "update")
+        .order_by(journal.c.seq)
+    )
+    found: dict[str, list[UpdateNote]] = {}
+    for row in rows:
+        note = UpdateNote(date=row.at[:10], summary=row.reason or "Record revised.")
+        found.setdefault(row.record_id, []).append(note)
+    return found
+
+
+def journal_head(connection: Connection) -> int:
+    return connection.execute(select(func.coalesce(func.max(journal.c.seq), 0))).scalar_one()
+
+
+def referrers(connection: Connection, kind: str, record_id: str) -> list[tuple[str, str, str]]:
+    """(kind, id, field) of every current record that points at this one."""
+    rows = connection.execute(
+        select(refs.c.from_kind, refs.c.from_id, refs.c.field)
+        .where(refs.c.to_kind == kind, refs.c.to_id == record_id)
+        .order_by(refs.c.from_kind, refs.c.from_id)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def restricted_keys(connection: Connection) -> set[tuple[str, str]]:
+    rows = connection.execute(
+        select(records.c.kind, records.c.id).where(records.c.visibility != "public")
+    )
+    return {(row.kind, row.id) for row in rows}

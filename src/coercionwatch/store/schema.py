@@ -1,0 +1,75 @@
+"""Tables of the store. The Alembic migrations create them; queries use these objects."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+records = Table(
+    "records",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("title", Text, nullable=False),
+    Column("date", String(10)),
+    Column("updated_at", String(32), nullable=False),
+    UniqueConstraint("kind", "id", name="uq_records_kind_id"),
+)
+"""The current version of each record: a pointer into `versions` plus what lists sort by."""
+
+versions = Table(
+    "versions",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("id", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+)
+"""Every version ever written, as canonical JSON; never updated, never deleted."""
+
+journal = Table(
+    "journal",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("record_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("version_hash", String(64)),
+    Column("reason", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Index("ix_journal_record", "kind", "record_id"),
+)
+"""The append-only, hash-chained log of every create, update and delete."""
+
+refs = Table(
+    "refs",
+    metadata,
+    Column("from_kind", String(32), primary_key=True),
+    Column("from_id", String(200), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("to_kind", String(32), primary_key=True),
+    Column("to_id", String(200), primary_key=True),
+    Index("ix_refs_target", "to_kind", "to_id"),
+)
+"""Which current record points at which: for integrity checks and 'what points here'."""

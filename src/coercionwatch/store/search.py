@@ -1,0 +1,166 @@
+"""Full-text search: SQLite FTS5 or PostgreSQL tsvector behind one pair of functions.
+
+The SQLite index is contentless (the text is already stored once, in `versions`), so
+removing an entry needs the text it was indexed with; snippets are cut in Python from the
+stored record, the same way on both databases.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from coercionwatch.model import KINDS
+
+MAX_INDEXED_CHARS = 400_000
+MAX_QUERY_CHARS = 500
+SNIPPET_WORDS = 24
+_SKIPPED_KEYS = frozenset({"id", "slug", "url", "site", "visibility", "sha256"})
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+IndexEntry = tuple[int, str, str]
+"""(record pk, title, searchable text)"""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    id: str
+    title: str
+    snippet: str
+
+
+def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset()) -> str:
+    """Every human-readable string in a record body, markup removed; ids are left out."""
+    parts: list[str] = []
+    pending: list[Any] = [v for k, v in body.items() if k not in skipped and k not in _SKIPPED_KEYS]
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind is str:
+            parts.append(html.unescape(_TAG.sub(" ", value)) if "<" in value else value)
+        elif kind is dict:
+            pending.extend(v for k, v in value.items() if k not in _SKIPPED_KEYS)
+        elif kind is list:
+            pending.extend(value)
+    parts.reverse()
+    return " ".join(parts)[:MAX_INDEXED_CHARS]
+
+
+def indexed_text(kind: str, body: dict[str, Any]) -> str:
+    """The text a record is indexed with: ids of the records it points at are left out."""
+    skipped = frozenset(path.split(".")[0] for path in KINDS[kind].references)
+    return searchable_text(body, skipped)
+
+
+def _postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def index_rows(
+    connection: Connection, rows: list[IndexEntry], *, replaced: list[IndexEntry]
+) -> None:
+    """Index new entries; `replaced` are the entries, as indexed, that they supersede."""
+    unindex(connection, replaced)
+    if not rows:
+        return
+    if _postgres(connection):
+        sql = "INSERT INTO search_index (record_pk, title, body) VALUES (%s, %s, %s)"
+    else:
+        sql = "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)"
+    connection.exec_driver_sql(sql, rows)
+
+
+def unindex(connection: Connection, entries: list[IndexEntry]) -> None:
+    if not entries:
+        return
+    if _postgres(connection):
+        connection.exec_driver_sql(
+            "DELETE FROM search_index WHERE record_pk = %s", [(pk,) for pk, _, _ in entries]
+        )
+    else:
+        connection.exec_driver_sql(
+            "INSERT INTO search_index (search_index, rowid, title, body)"
+            " VALUES ('delete', ?, ?, ?)",
+            entries,
+        )
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a user's query; operators and punctuation are never passed through."""
+    return _WORD.findall(query[:MAX_QUERY_CHARS])[:32]
+
+
+def snippet(body: str, words: list[str], marks: tuple[str, str]) -> str:
+    """A window of the text around the first matching word, matches marked."""
+    tokens = body.split()
+    prefixes = tuple(w.casefold() for w in words)
+
+    def matches(token: str) -> bool:
+        return any(part.casefold().startswith(prefixes) for part in _WORD.findall(token))
+
+    def mark(word: re.Match[str]) -> str:
+        found = word.group()
+        return f"{marks[0]}{found}{marks[1]}" if found.casefold().startswith(prefixes) else found
+
+    first = next((i for i, token in enumerate(tokens) if matches(token)), 0)
+    start = max(0, first - SNIPPET_WORDS // 3)
+    window = tokens[start : start + SNIPPET_WORDS]
+    marked = [_WORD.sub(mark, token) for token in window]
+    head = "…" if start else ""
+    tail = "…" if start + SNIPPET_WORDS < len(tokens) else ""
+    return head + " ".join(marked) + tail
+
+
+def search(
+    connection: Connection,
+    query: str,
+    *,
+    kind: str | None = None,
+    public_only: bool = False,
+    limit: int = 20,
+    marks: tuple[str, str] = ("[", "]"),
+) -> list[SearchHit]:
+    words = query_words(query)
+    if not words:
+        return []
+    filters = " AND r.deleted = :false"
+    params: dict[str, Any] = {"limit": limit, "false": False}
+    if kind:
+        filters += " AND r.kind = :kind"
+        params["kind"] = kind
+    if public_only:
+        filters += " AND r.visibility = 'public'"
+    current = " JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version"
+    if _postgres(connection):
+        params["q"] = " & ".join(f"{w.lower()}:*" for w in words)
+        sql = (
+            "SELECT r.kind, r.id, r.title, v.body FROM search_index s"
+            " JOIN records r ON r.pk = s.record_pk"
+            + current
+            + ", to_tsquery('simple', :q) AS q WHERE s.document @@ q"
+            + filters
+            + " ORDER BY ts_rank(s.document, q) DESC, r.kind, r.id LIMIT :limit"
+        )
+    else:
+        params["q"] = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+        sql = (
+            "SELECT r.kind, r.id, r.title, v.body FROM search_index s"
+            " JOIN records r ON r.pk = s.rowid"
+            + current
+            + " WHERE search_index MATCH :q"
+            + filters
+            + " ORDER BY s.rank, r.kind, r.id LIMIT :limit"
+        )
+    hits = []
+    for row in connection.execute(text(sql), params):
+        body = indexed_text(row.kind, orjson.loads(row.body))
+        hits.append(SearchHit(row.kind, row.id, row.title, snippet(body, words, marks)))
+    return hits

@@ -1,0 +1,393 @@
+"""Writing records: every change is a new version plus a journal entry, in one transaction.
+
+An import is all-or-nothing: records are validated and written as they stream in, and the
+transaction is rolled back if any problem is found, so a failed or killed import leaves
+the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, delete, func, insert, select, text, tuple_, update
+from sqlalchemy.engine import Connection
+
+from coercionwatch.ingest import Incoming
+from coercionwatch.model import (
+    InvalidInput,
+    Location,
+    Problem,
+    Record,
+    canonical_json,
+    reference_values,
+    stored_body,
+)
+from coercionwatch.model.types import utc_timestamp
+
+from .journal import GENESIS, entry_hash
+from .schema import journal, records, refs, versions
+from .search import IndexEntry, index_rows, indexed_text, unindex
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def connection_max_pk(connection: Connection) -> int:
+    return connection.execute(select(func.coalesce(func.max(records.c.pk), 0))).scalar_one()
+
+
+class JournalWriter:
+    """Appends journal entries within one transaction, holding the chain's head."""
+
+    def __init__(self, connection: Connection, author: str, reason: str | None) -> None:
+        self.connection = connection
+        self.author = author
+        self.reason = reason
+        self.at = utc_timestamp()
+        if connection.dialect.name == "postgresql":
+            # One writer at a time extends the chain; others wait for the lock.
+            connection.execute(text("SELECT pg_advisory_xact_lock(1432042)"))
+        head = connection.execute(
+            select(journal.c.seq, journal.c.entry_hash).order_by(journal.c.seq.desc()).limit(1)
+        ).first()
+        self.seq, self.head = (head.seq, head.entry_hash) if head else (0, GENESIS)
+        self._pk: int | None = None
+
+    def next_pk(self) -> int:
+        """Record keys are handed out under the write lock, so a batch needs no round trip."""
+        if self._pk is None:
+            self._pk = connection_max_pk(self.connection)
+        self._pk += 1
+        return self._pk
+
+    def entry(
+        self, action: str, kind: str, record_id: str, version: int, version_hash: str | None
+    ) -> dict[str, Any]:
+        self.seq += 1
+        fields = {
+            "seq": self.seq,
+            "at": self.at,
+            "author": self.author,
+            "action": action,
+            "kind": kind,
+            "record_id": record_id,
+            "version": version,
+            "version_hash": version_hash,
+            "reason": self.reason,
+            "prev_hash": self.head,
+        }
+        self.head = entry_hash(**fields)
+        return {**fields, "entry_hash": self.head}
+
+
+@dataclass
+class _Prepared:
+    incoming: Incoming
+    data: dict[str, Any]
+    body: str
+    digest: str
+
+
+def _prepare(incoming: Incoming) -> _Prepared:
+    data = stored_body(incoming.record)
+    raw = canonical_json(data)
+    return _Prepared(incoming, data, raw.decode("utf-8"), hashlib.sha256(raw).hexdigest())
+
+
+def _marks(connection: Connection, count: int) -> str:
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return ", ".join([mark] * count)
+
+
+def _insert_rows(connection: Connection, table: str, columns: str, rows: list[tuple]) -> None:
+    """Many rows through the driver's executemany: no per-row statement compilation."""
+    if rows:
+        marks = _marks(connection, columns.count(",") + 1)
+        connection.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def _existing(connection: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    found = {}
+    by_kind: dict[str, list[str]] = {}
+    for kind, record_id in keys:
+        by_kind.setdefault(kind, []).append(record_id)
+    for kind, ids in by_kind.items():
+        rows = connection.exec_driver_sql(
+            "SELECT pk, kind, id, version, hash, deleted, title FROM records "
+            f"WHERE kind = {_marks(connection, 1)} AND id IN ({_marks(connection, len(ids))})",
+            (kind, *ids),
+        )
+        found.update({(row.kind, row.id): row for row in rows})
+    return found
+
+
+def write_batch(
+    connection: Connection, writer: JournalWriter, batch: list[Incoming], summary: ImportSummary
+) -> None:
+    """Create, update or leave unchanged each record of a batch."""
+    prepared = [_prepare(item) for item in batch]
+    existing = _existing(
+        connection, [(p.incoming.record.kind, p.incoming.record.id) for p in prepared]
+    )
+    new_versions, entries, new_records, changed, indexed, replaced = [], [], [], [], [], []
+    for item in prepared:
+        record = item.incoming.record
+        current = existing.get((record.kind, record.id))
+        if current is not None and not current.deleted and current.hash == item.digest:
+            summary.unchanged += 1
+            continue
+        version = current.version + 1 if current is not None else 1
+        action = "create" if current is None or current.deleted else "update"
+        new_versions.append((record.kind, record.id, version, item.digest, item.body))
+        entry = writer.entry(action, record.kind, record.id, version, item.digest)
+        entries.append(tuple(entry[c] for c in JOURNAL_COLUMNS))
+        row = (
+            version,
+            item.digest,
+            record.visibility,
+            False,
+            record.heading(),
+            record.when(),
+            writer.at,
+            record.kind,
+            record.id,
+        )
+        if current is None:
+            pk = writer.next_pk()
+            new_records.append((pk, *row))
+            summary.created += 1
+        else:
+            pk = current.pk
+            changed.append((*row, pk))
+            if not current.deleted:
+                replaced.append(_indexed_entry(connection, current))
+            if action == "create":
+                summary.created += 1
+            else:
+                summary.updated += 1
+        indexed.append((pk, record, item.data))
+    if not entries:
+        return
+    _insert_rows(connection, "versions", "kind, id, version, hash, body", new_versions)
+    _insert_rows(connection, "journal", ", ".join(JOURNAL_COLUMNS), entries)
+    _insert_rows(connection, "records", f"pk, {RECORD_COLUMNS}, kind, id", new_records)
+    if changed:
+        sets = ", ".join(f"{c} = {_marks(connection, 1)}" for c in RECORD_COLUMNS.split(", "))
+        mark = _marks(connection, 1)
+        connection.exec_driver_sql(
+            f"UPDATE records SET {sets}, kind = {mark}, id = {mark} WHERE pk = {mark}", changed
+        )
+    _write_references(connection, [record for _, record, _ in indexed], [r[-1] for r in changed])
+    index_rows(
+        connection,
+        [(pk, record.heading(), indexed_text(record.kind, data)) for pk, record, data in indexed],
+        replaced=replaced,
+    )
+
+
+JOURNAL_COLUMNS = (
+    "seq",
+    "at",
+    "author",
+    "action",
+    "kind",
+    "record_id",
+    "version",
+    "version_hash",
+    "reason",
+    "prev_hash",
+    "entry_hash",
+)
+RECORD_COLUMNS = "version, hash, visibility, deleted, title, date, updated_at"
+
+
+def _indexed_entry(connection: Connection, current: Any) -> IndexEntry:
+    """What the search index holds for a record's current version (to remove it)."""
+    body = connection.execute(
+        select(versions.c.body).where(
+            versions.c.kind == current.kind,
+            versions.c.id == current.id,
+            versions.c.version == current.version,
+        )
+    ).scalar_one()
+    return (current.pk, current.title, indexed_text(current.kind, orjson.loads(body)))
+
+
+def _write_references(connection: Connection, written: list[Record], replaced: list[int]) -> None:
+    if replaced:
+        old = select(records.c.kind, records.c.id).where(records.c.pk.in_(replaced))
+        connection.execute(delete(refs).where(tuple_(refs.c.from_kind, refs.c.from_id).in_(old)))
+    rows = {
+        (record.kind, record.id, path, target_kind, target)
+        for record in written
+        for path, target_kind in type(record).references.items()
+        for target in reference_values(record, path)
+    }
+    _insert_rows(connection, "refs", "from_kind, from_id, field, to_kind, to_id", sorted(rows))
+
+
+Referrer = tuple[Location, str, str, str]
+"""(where, kind, id, field) of a record that points at another: enough to report it, and
+small, so that a large import does not keep every record alive until the end."""
+
+
+def missing_references(
+    connection: Connection, wanted: dict[tuple[str, str], list[Referrer]]
+) -> list[Problem]:
+    """Problems for every referenced record that exists neither in the batch nor the store."""
+    keys = list(wanted)
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(keys), BATCH_SIZE):
+        chunk = keys[start : start + BATCH_SIZE]
+        found.update(
+            (row.kind, row.id)
+            for row in connection.execute(
+                select(records.c.kind, records.c.id).where(
+                    tuple_(records.c.kind, records.c.id).in_(chunk), records.c.deleted.is_(False)
+                )
+            )
+        )
+    return [
+        Problem(
+            location,
+            f"refers to {kind} {target!r}, which is not in the record",
+            from_kind,
+            from_id,
+            path,
+        )
+        for (kind, target), users in wanted.items()
+        if (kind, target) not in found
+        for location, from_kind, from_id, path in users
+    ]
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Bulk loads allocate millions of short-lived objects; full collections that re-walk
+    every long-lived object cost a third of the import time, so they are held off."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def import_records(
+    connection: Connection,
+    items: Iterable[Incoming | Problem],
+    *,
+    author: str,
+    reason: str | None,
+    on_record: Callable[[], None] | None = None,
+) -> ImportSummary:
+    """Write every record, or raise InvalidInput naming every problem and write nothing.
+
+    The caller owns the transaction and must roll it back when this raises.
+    """
+    writer = JournalWriter(connection, author, reason)
+    summary = ImportSummary()
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], Location] = {}
+    wanted: dict[tuple[str, str], list[Referrer]] = {}
+    soft: dict[tuple[str, str], list[Referrer]] = {}
+    batch: list[Incoming] = []
+    for item in items:
+        if on_record:
+            on_record()
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        record = item.record
+        key = (record.kind, record.id)
+        if key in seen:
+            problems.append(
+                Problem(
+                    item.location,
+                    f"duplicate id, first given at {seen[key]}",
+                    record.kind,
+                    record.id,
+                    "id",
+                )
+            )
+            continue
+        seen[key] = item.location
+        summary.warnings.extend(item.warnings)
+        for path, target_kind in type(record).references.items():
+            for target in reference_values(record, path):
+                if (target_kind, target) not in seen:
+                    referrer = (item.location, record.kind, record.id, path)
+                    wanted.setdefault((target_kind, target), []).append(referrer)
+        for path, target_kind in getattr(record, "soft_references", {}).items():
+            for target in reference_values(record, path):
+                referrer = (item.location, record.kind, record.id, path)
+                soft.setdefault((target_kind, target), []).append(referrer)
+        if problems:
+            continue  # keep validating to report everything, but write nothing more
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            write_batch(connection, writer, batch, summary)
+            batch = []
+    if not problems:
+        write_batch(connection, writer, batch, summary)
+    unresolved = {key: users for key, users in wanted.items() if key not in seen}
+    problems.extend(missing_references(connection, unresolved))
+    unresolved_soft = {key: users for key, users in soft.items() if key not in seen}
+    summary.warnings.extend(missing_references(connection, unresolved_soft))
+    if problems:
+        raise InvalidInput(problems)
+    return summary
+
+
+def delete_record(
+    connection: Connection, kind: str, record_id: str, *, author: str, reason: str | None
+) -> None:
+    """Mark a record deleted (its versions stay), refusing while other records point at it."""
+    row = connection.execute(
+        select(records).where(records.c.kind == kind, records.c.id == record_id)
+    ).first()
+    location = Location("(store)")
+    if row is None or row.deleted:
+        raise InvalidInput([Problem(location, "no such record", kind, record_id)])
+    users = connection.execute(
+        select(refs.c.from_kind, refs.c.from_id, refs.c.field)
+        .join(records, and_(records.c.kind == refs.c.from_kind, records.c.id == refs.c.from_id))
+        .where(refs.c.to_kind == kind, refs.c.to_id == record_id, records.c.deleted.is_(False))
+    ).all()
+    if users:
+        raise InvalidInput(
+            [
+                Problem(
+                    location,
+                    f"still referred to by {u.from_kind} {u.from_id!r} ({u.field})",
+                    kind,
+                    record_id,
+                )
+                for u in users
+            ]
+        )
+    writer = JournalWriter(connection, author, reason)
+    version = row.version + 1
+    connection.execute(insert(journal), [writer.entry("delete", kind, record_id, version, None)])
+    connection.execute(
+        update(records)
+        .where(records.c.pk == row.pk)
+        .values(version=version, deleted=True, updated_at=writer.at)
+    )
+    connection.execute(delete(refs).where(refs.c.from_kind == kind, refs.c.from_id == record_id))
+    unindex(connection, [_indexed_entry(connection, row)])

@@ -1,0 +1,131 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coercionwatch.ingest.lists import detect_format, read_list
+from coercionwatch.model import InvalidInput
+from tests.conftest import SHARED
+
+LISTS = SHARED / "data" / "sanctions"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _entries(path, **kwargs):
+    return {e.entry_id: e for e in read_list(path, **kwargs).entries()}
+
+
+def test_the_full_2021_sdn_csv_set():
+    read = read_list(LISTS / "watchman-bench")
+    assert (read.format, read.list_name, read.published) == ("ofac-csv", "ofac-sdn", None)
+    assert [f.name for f in read.files] == ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"]
+    entries = _entries(LISTS / "watchman-bench")
+    assert len(entries) == 8976  # every row, the trailing Ctrl-Z ignored
+    assert not any("ICC-EO14203" in e.programs for e in entries.values())
+
+
+def test_csv_quirks_nulls_programs_aliases_addresses_remarks():
+    entries = _entries(LISTS / "watchman-ofactest" / "sdn.csv")
+    iran = entries["11195"]
+    assert iran.programs == ["NPWMD", "IFSR", "IRAN-CON-ARMS-EO"]
+    assert iran.type == "entity" and iran.title is None
+    assert "HESA TRADE CENTER" in iran.aliases
+    assert any("Tehran" in a for a in iran.addresses)
+    person = entries["10278"]
+    assert person.type == "individual" and person.birth_dates == ["1963-07-28"]
+    assert "Passport P0017003 (Belize)" in person.identifiers
+    continued = entries["33151"]  # its remarks run on in sdn_comments.csv
+    assert continued.remarks and "Digital Currency Address - USDT" in continued.remarks
+
+
+def test_the_icc_rows():
+    entries = _entries(LISTS / "tradeguard-ai-excerpt" / "sdn.csv")
+    khan, hohler = entries["52965"], entries["54434"]
+    assert (khan.name, khan.programs) == ("KHAN, Karim Asad Ahmad", ["ICC-EO14203"])
+    assert (khan.birth_dates, khan.nationalities) == (["1970-03-30"], ["GB"])
+    assert (hohler.nationalities, hohler.birth_dates) == (["SI"], ["1981-06-25"])
+
+
+def test_the_consolidated_list_in_the_same_layout():
+    read = read_list(LISTS / "watchman-consolidated")
+    assert (read.format, read.list_name) == ("ofac-csv", "ofac-consolidated")
+    assert len(list(read.entries())) == 442
+
+
+@pytest.mark.parametrize("name", ["sdn.xml", "sdn_advanced.xml"])
+def test_both_xml_formats_give_the_same_entries(name):
+    read = read_list(FIXTURES / name)
+    assert read.published == "2026-01-15"
+    entries = _entries(FIXTURES / name)
+    assert entries["52965"].name in ("KHAN, Karim Asad Ahmad", "Karim Asad Ahmad KHAN")
+    assert entries["52965"].programs == ["ICC-EO14203"]
+    assert entries["52965"].birth_dates == ["1970-03-30"]
+    assert entries["11195"].programs == ["NPWMD", "IFSR"]
+    assert entries["11195"].aliases == ["HESA TRADE CENTER"]
+    assert entries["54434"].type == "individual" and entries["11195"].type == "entity"
+
+
+def test_followthemoney_entities_and_deltas():
+    read = read_list(LISTS / "yente-fixtures" / "t1" / "entities.ftm.json")
+    assert read.format == "ftm" and read.published == "2024-03-28"
+    entries = list(read.entries())
+    assert len(entries) == 6  # the Address entity describes, it is not listed
+    delta = read_list(
+        LISTS / "yente-fixtures" / "t2" / "20240527194702-wnk" / "entities.delta.json"
+    )
+    assert (delta.format, delta.published) == ("ftm-delta", "2024-05-27")
+    assert [c.op for c in delta.changes()] == ["ADD", "ADD"]
+
+
+def test_formats_are_detected_from_content_not_names(tmp_path):
+    disguised = tmp_path / "list.txt"
+    shutil.copy(FIXTURES / "sdn_advanced.xml", disguised)
+    assert detect_format(disguised) == "ofac-advanced-xml"
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        (b"", "the file is empty", None),
+        (b"hello, world\n", "not a sanctions list format", 1),
+        (b'{"id": "x"}\n', "not FollowTheMoney", 1),
+        (b'10278,"A","individual","SDNT",-0- ,-0- \r\n', "expected 12 fields, found 6", 1),
+        (b'<?xml version="1.0"?>\n<sdnList><sdnEntry><uid>1</uid>', "malformed XML", 2),
+        (b"<html><body>not a list</body></html>", "neither an OFAC sdnList", None),
+    ],
+)
+def test_bad_files_are_refused_with_file_and_line(tmp_path, content, message, line):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInput) as caught:
+        list(read_list(path).entries())
+    (problem,) = caught.value.problems
+    assert message in problem.message and problem.location.file == str(path)
+    assert problem.location.line == line
+
+
+def test_a_truncated_csv_names_the_last_line(tmp_path):
+    folder = tmp_path / "cut"
+    shutil.copytree(LISTS / "watchman-ofactest", folder)
+    data = (folder / "sdn.csv").read_bytes()
+    (folder / "sdn.csv").write_bytes(data[: len(data) // 2])
+    with pytest.raises(InvalidInput) as caught:
+        list(read_list(folder).entries())
+    problem = caught.value.problems[0]
+    assert problem.location.line is not None and problem.location.line > 1
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        "<sdnList><sdnEntry><uid>&lol2;</uid></sdnEntry></sdnList>",
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+        "<sdnList><sdnEntry><uid>&ext;</uid></sdnEntry></sdnList>",
+    ],
+)
+def test_xml_bombs_and_external_entities_are_refused(tmp_path, document):
+    path = tmp_path / "bomb.xml"
+    path.write_text(document)
+    with pytest.raises(InvalidInput, match="DOCTYPE or entity declarations"):
+        list(read_list(path).entries())

@@ -1,0 +1,81 @@
+import json
+
+from coercionwatch.ingest import Incoming, read_records
+from coercionwatch.model import Incident, Problem
+from tests.helpers import write_json, write_lines
+
+
+def _read(*paths):
+    return list(read_records(paths))
+
+
+def test_the_seed_envelope_reads_as_an_incident(seed_incident):
+    (item,) = _read(seed_incident)
+    assert isinstance(item, Incoming) and isinstance(item.record, Incident)
+    assert item.record.site == "https://trumpswarcrimes.com"
+    assert item.warnings == []
+
+
+def test_a_derived_field_that_disagrees_is_a_warning(tmp_path, seed_incident):
+    envelope = json.loads(seed_incident.read_text("utf-8"))
+    envelope["record"]["sourceCount"] = 99
+    envelope["record"]["severityLabel"] = "Minor"
+    (item,) = _read(write_json(tmp_path / "seed.json", envelope))
+    assert isinstance(item, Incoming)
+    assert {w.field for w in item.warnings} == {"sourceCount", "severityLabel"}
+    assert "given 99, computed 15" in str(item.warnings[0]) + str(item.warnings[1])
+
+
+def test_envelope_with_missing_parts_names_them(tmp_path, seed_incident):
+    envelope = json.loads(seed_incident.read_text("utf-8"))
+    del envelope["site"]
+    del envelope["record"]["title"]
+    problems = _read(write_json(tmp_path / "a.json", envelope))
+    assert [p.field for p in problems] == ["site"]
+    envelope["site"] = "https://trumpswarcrimes.com"
+    (problem,) = _read(write_json(tmp_path / "b.json", envelope))
+    assert (problem.kind, problem.record_id, problem.field) == (
+        "incident",
+        "icc-immunity-demands-rome-statute",
+        "title",
+    )
+    assert "Field required" in problem.message
+
+
+def test_native_records_of_every_shape(tmp_path):
+    single = write_json(
+        tmp_path / "one.json", {"kind": "provision", "id": "p", "instrument": "I", "summary": "s"}
+    )
+    listed = write_json(
+        tmp_path / "many.json", [{"kind": "actor", "id": "a", "name": "A", "type": "state"}]
+    )
+    lines = write_lines(
+        tmp_path / "lines.jsonl", [{"kind": "actor", "id": "b", "name": "B", "type": "court"}]
+    )
+    items = _read(single, listed, lines)
+    assert [(i.record.kind, i.record.id) for i in items] == [
+        ("provision", "p"),
+        ("actor", "a"),
+        ("actor", "b"),
+    ]
+
+
+def test_bad_records_are_located_by_file_record_and_field(tmp_path):
+    path = write_lines(
+        tmp_path / "bad.jsonl",
+        [
+            {"kind": "measure", "id": "m1", "type": "designation", "imposer": "u", "target": 7},
+            {"kind": "response", "id": "r1", "actor": "a", "stance": "shrug", "forum": "national"},
+            {"kind": "planet", "id": "x"},
+            {"id": "y"},
+            ["not", "an", "object"],
+        ],
+    )
+    problems = _read(path)
+    assert all(isinstance(p, Problem) for p in problems)
+    rendered = [str(p) for p in problems]
+    assert rendered[0] == f"{path}:1: measure 'm1': field 'target': Input should be a valid string"
+    assert rendered[1].startswith(f"{path}:2: response 'r1': field 'stance': 'shrug' is not in")
+    assert "unknown kind 'planet'" in rendered[2]
+    assert "neither a seed envelope" in rendered[3]
+    assert rendered[4] == f"{path}:5: expected a JSON object, found list"

@@ -1,0 +1,40 @@
+from coercionwatch.model import Actor, Measure, Response, project, public_view
+
+RESTRICTED = {("actor", "witness-a"), ("measure", "m-secret")}
+
+
+def test_restricted_records_are_never_shown():
+    witness = Actor(
+        id="witness-a", name="Protected witness", type="person", visibility="restricted"
+    )
+    assert project(witness, RESTRICTED) is None
+
+
+def test_optional_pointers_to_restricted_records_are_removed():
+    response = Response(
+        id="r", actor="france", stance="condemn", forum="national", answers=["m-public", "m-secret"]
+    )
+    shown = project(response, RESTRICTED)
+    assert shown is not None and shown.answers == ["m-public"]
+
+
+def test_a_record_that_needs_a_restricted_one_is_withheld():
+    measure = Measure(id="m", type="threat", imposer="usa", target="witness-a")
+    assert project(measure, RESTRICTED) is None
+
+
+def test_nested_pointers_are_cleared():
+    judge = Actor(
+        id="j", name="J", type="person", roles=[{"title": "Contact", "organisation": "witness-a"}]
+    )
+    shown = project(judge, RESTRICTED)
+    assert shown is not None and shown.roles[0].organisation is None
+    assert judge.roles[0].organisation == "witness-a"  # the stored record is untouched
+
+
+def test_public_view_filters_a_stream():
+    records = [
+        Actor(id="a", name="A", type="person"),
+        Actor(id="witness-a", name="W", type="person", visibility="restricted"),
+    ]
+    assert [r.id for r in public_view(records, RESTRICTED)] == ["a"]

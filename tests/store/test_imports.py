@@ -1,0 +1,77 @@
+import pytest
+
+from coercionwatch.model import InvalidInput
+from tests.helpers import actor, basic_records, import_files, measure, write_json, write_lines
+
+
+def test_import_creates_then_leaves_unchanged(store, tmp_path):
+    path = write_json(tmp_path / "r.json", basic_records())
+    first = import_files(store, path)
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    again = import_files(store, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert store.count() == {"actor": 2, "measure": 1}
+
+
+def test_references_may_point_forward_within_an_import(store, tmp_path):
+    records = list(reversed(basic_records()))  # the measure comes before its actors
+    assert import_files(store, write_lines(tmp_path / "r.jsonl", records)).created == 3
+
+
+def _refused(store, path):
+    with pytest.raises(InvalidInput) as caught:
+        import_files(store, path)
+    assert store.count() == {}
+    assert store.verify() == []
+    assert store.history("actor", "usa") == []
+    return caught.value.problems
+
+
+def test_a_missing_reference_refuses_the_whole_import(store, tmp_path):
+    records = [*basic_records(), measure("m2", "nobody", sources=["no-such-source"])]
+    problems = _refused(store, write_lines(tmp_path / "r.jsonl", records))
+    assert sorted(str(p) for p in problems) == [
+        f"{tmp_path / 'r.jsonl'}:4: measure 'm2': field 'sources': "
+        "refers to source 'no-such-source', which is not in the record",
+        f"{tmp_path / 'r.jsonl'}:4: measure 'm2': field 'target': "
+        "refers to actor 'nobody', which is not in the record",
+    ]
+
+
+def test_duplicate_ids_refuse_the_import(store, tmp_path):
+    records = [*basic_records(), actor("prost")]
+    (problem,) = _refused(store, write_lines(tmp_path / "r.jsonl", records))
+    assert problem.field == "id" and "duplicate id, first given at" in problem.message
+
+
+def test_one_bad_record_among_many_writes_nothing(store, tmp_path):
+    good = [actor(f"person-{n}") for n in range(1200)]  # more than one write batch
+    bad = {**actor("bad"), "nationality": ["Canada"]}
+    problems = _refused(store, write_lines(tmp_path / "r.jsonl", [*good, bad]))
+    assert [(p.record_id, p.field) for p in problems] == [("bad", "nationality.0")]
+
+
+def test_problems_in_several_files_are_all_reported(store, tmp_path):
+    one = write_lines(tmp_path / "one.jsonl", [{**actor("a"), "type": "wizard"}])
+    two = write_json(tmp_path / "two.json", {"kind": "actor", "id": "b"})
+    with pytest.raises(InvalidInput) as caught:
+        import_files(store, one, two)
+    assert [(p.location.file, p.field) for p in caught.value.problems] == [
+        (str(one), "type"),
+        (str(two), "name"),
+        (str(two), "type"),
+    ]
+
+
+def test_references_to_deleted_records_are_missing(store, tmp_path):
+    import_files(store, write_json(tmp_path / "r.json", [actor("gone")]))
+    store.delete("actor", "gone", author="t")
+    with pytest.raises(InvalidInput, match="refers to actor 'gone'"):
+        import_files(store, write_json(tmp_path / "m.json", [actor("usa"), measure("m", "gone")]))
+
+
+def test_related_incidents_that_are_missing_are_only_warnings(store, seed_incident):
+    summary = import_files(store, seed_incident)
+    assert summary.created == 1
+    assert {w.field for w in summary.warnings} == {"relatedIncidents"}
+    assert len(summary.warnings) == 6

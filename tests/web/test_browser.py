@@ -1,0 +1,125 @@
+"""People's paths through the site, in headless Chromium: the server and the static copy."""
+
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from coercionwatch.publish.site import build_site
+
+from .conftest import SITE, serve_app, serve_folder
+
+pytestmark = pytest.mark.usefixtures("browser")
+
+MAIN_PAGES = [
+    "",
+    "incidents",
+    "incident/eo-14203-designations-2025",
+    "actors",
+    "actor/kimberly-prost",
+    "actor/canada",
+    "measures",
+    "timeline",
+    "search",
+    "data",
+]
+
+
+def _url(base: str, path: str, static: bool) -> str:
+    if not static:
+        return f"{base}/{path}"
+    return f"{base}/{path}/index.html" if path else f"{base}/index.html"
+
+
+@pytest.fixture(params=["server", "static"])
+def site(request, demo_store, tmp_path):
+    """(base URL, whether it is the static copy) for the reference case."""
+    if request.param == "server":
+        yield from ((url, False) for url in serve_app(demo_store))
+        return
+    folder = tmp_path / "site"
+    build_site(demo_store, folder, site=SITE)
+    yield from ((url, True) for url in serve_folder(folder))
+
+
+def test_from_home_to_an_incident_and_its_citation(page, site):
+    base, static = site
+    page.goto(_url(base, "", static))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Incidents").click()
+    page.get_by_role("link", name=re.compile("Executive Order 14203")).first.click()
+    heading = page.get_by_role("heading", level=1)
+    assert "Executive Order 14203" in heading.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="BibTeX").click()
+    content = Path(download.value.path()).read_text("utf-8")
+    assert content.startswith("@misc{eo-14203-designations-2025,")
+
+
+def test_filtering_incidents(page, site):
+    base, static = site
+    page.goto(_url(base, "incidents", static))
+    assert page.locator("[data-count]").inner_text() == "8"
+    page.get_by_label("Category").select_option("cyber")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '1'")
+    visible = page.locator("[data-items] > li:visible h2")
+    assert visible.all_inner_texts() == ["Cyberattacks on the International Criminal Court"]
+    page.get_by_label("Category").select_option("")
+    page.get_by_label("From").fill("2025-12")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '3'")
+
+
+def test_searching(page, site):
+    base, static = site
+    page.goto(_url(base, "search", static))
+    if static:
+        page.locator(".pagefind-ui__search-input").fill("paralysing")
+        result = page.locator(".pagefind-ui__result-link").first
+    else:
+        page.get_by_label("Words to find").fill("paralysing")
+        page.get_by_role("button", name="Search").click()
+        result = page.locator("ol.results a").first
+    result.wait_for()
+    assert "Kimberly Prost" in result.inner_text()
+    result.click()
+    assert "Kimberly Prost" in page.get_by_role("heading", level=1).inner_text()
+
+
+def test_main_pages_have_no_serious_accessibility_violations(page, site):
+    base, static = site
+    axe = Axe()
+    for path in MAIN_PAGES:
+        page.goto(_url(base, path, static))
+        if static and path == "search":
+            page.locator(".pagefind-ui__search-input").wait_for()
+        violations = axe.run(page).response["violations"]
+        serious = [
+            (v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], (path, serious)
+
+
+def test_keyboard_users_can_skip_to_content_and_see_focus(page, site):
+    base, static = site
+    page.goto(_url(base, "incidents", static))
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["x"] >= 0
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_readable_on_a_phone(browser, site):
+    base, static = site
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    phone = context.new_page()
+    for path in ("", "incident/eo-14203-designations-2025", "actor/kimberly-prost", "timeline"):
+        phone.goto(_url(base, path, static))
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    context.close()

@@ -1,0 +1,85 @@
+"""The static site: complete, self-contained, and linked only relatively."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from coercionwatch.publish.site import build_site
+
+from .conftest import SITE
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src"):
+                self.links.append((tag, value))
+
+
+def _page_links(path: Path) -> list[tuple[str, str]]:
+    parser = _Links()
+    parser.feed(path.read_text("utf-8"))
+    return parser.links
+
+
+def test_every_internal_link_resolves_to_a_file(static_site: Path):
+    pages = list(static_site.rglob("*.html"))
+    assert len(pages) > 190
+    checked = 0
+    for page in pages:
+        base = page.relative_to(static_site).as_posix()
+        for tag, link in _page_links(page):
+            if urlsplit(link).scheme in ("http", "https", "mailto"):
+                assert tag == "a", (base, link)  # only links out, never a fetched resource
+                continue
+            assert not link.startswith("/"), (base, link)
+            target = urlsplit(urljoin(f"http://x/{base}", link)).path.lstrip("/")
+            assert (static_site / target).is_file(), (base, link)
+            checked += 1
+    assert checked > 4000
+
+
+def test_nothing_is_fetched_from_another_host(static_site: Path):
+    for path in [*static_site.rglob("*.html"), *static_site.rglob("*.css")]:
+        text = path.read_text("utf-8")
+        assert not re.search(r"""(src|@import|url\()\s*=?\s*["']?(https?:)?//""", text), path
+
+
+def test_records_downloads_feed_sitemap_and_citations(static_site: Path):
+    envelope = json.loads(
+        (static_site / "incident" / "eo-14203-designations-2025.json").read_text()
+    )
+    assert envelope["record"]["url"] == f"{SITE}/incident/eo-14203-designations-2025"
+    assert json.loads((static_site / "actor" / "kimberly-prost.json").read_text())["id"] == (
+        "kimberly-prost"
+    )
+    for fmt in ("bib", "ris", "csl.json"):
+        assert (
+            (static_site / "incident" / "eo-14203-designations-2025" / f"citation.{fmt}")
+            .stat()
+            .st_size
+        )
+    package = json.loads((static_site / "data" / "datapackage.json").read_text())
+    for resource in package["resources"]:
+        assert (static_site / "data" / resource["path"]).is_file()
+    assert (static_site / "feed.atom").read_text().count("<entry>") == 50
+    sitemap = (static_site / "sitemap.xml").read_text()
+    assert f"<loc>{SITE}/actor/kimberly-prost/index.html</loc>" in sitemap
+    assert (static_site / "pagefind" / "pagefind-ui.js").is_file()
+    assert (static_site / "404.html").is_file()
+
+
+def test_a_rebuild_replaces_the_site_whole(demo_store, tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "stale.html").write_text("old")
+    summary = build_site(demo_store, folder, site=SITE, search_index=False)
+    assert not (folder / "stale.html").exists()
+    assert summary.pages == len(list(folder.rglob("index.html")))
+    assert not list(tmp_path.glob(".site.*"))
