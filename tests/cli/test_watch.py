@@ -169,3 +169,30 @@ def test_the_report_goes_to_a_webhook(demo, tmp_path):
     ((kind, report),) = _Receiver.received
     assert kind == "application/json"
     assert report["list"] == "ofac-sdn" and report["counts"]["added"] == 19
+
+
+class _Refuser(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(503)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_failing_webhook_exits_1_and_keeps_the_watch(demo, tmp_path, database):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Refuser)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    folder = _list_folder(tmp_path, "a", add=ICC_ROWS)
+    try:
+        result = demo("watch", str(folder), "--webhook", url, "--allow-private-webhook")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 1
+    assert "webhook failed" in result.stderr and "answered 503" in result.stderr
+    assert "Traceback" not in result.stderr
+    with Store.open(database) as store:
+        assert store.latest_list_snapshot("ofac-sdn") is not None

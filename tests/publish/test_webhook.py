@@ -1,6 +1,11 @@
+import http.server
+import json
+import socket
+import threading
+
 import pytest
 
-from coercionwatch.publish.webhook import WebhookRefused, check_url
+from coercionwatch.publish.webhook import WebhookFailed, WebhookRefused, check_url, post_report
 
 
 @pytest.mark.parametrize(
@@ -30,3 +35,51 @@ def test_other_schemes_and_credentials_are_refused(url):
 
 def test_private_addresses_can_be_allowed_explicitly():
     check_url("http://127.0.0.1:8080/hook", allow_private=True)
+
+
+class _Hook(http.server.BaseHTTPRequestHandler):
+    """A real webhook on 127.0.0.1 that answers with `status` and keeps what it got."""
+
+    status = 204
+    received: list = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((self.headers["Host"], json.loads(body)))
+        self.send_response(self.status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def hook():
+    _Hook.received = []
+    _Hook.status = 204
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_post_keeps_the_host_name_while_connecting_to_the_checked_address(hook):
+    url = f"http://localhost:{hook}/hook"
+    assert check_url(url, allow_private=True) in ("127.0.0.1", "::1")
+    assert post_report(url, {"counts": {"added": 1}}, allow_private=True) == 204
+    assert _Hook.received == [(f"localhost:{hook}", {"counts": {"added": 1}})]
+
+
+def test_a_webhook_that_refuses_the_report_is_an_error_not_a_crash(hook):
+    _Hook.status = 500
+    with pytest.raises(WebhookFailed, match="answered 500"):
+        post_report(f"http://127.0.0.1:{hook}/hook", {}, allow_private=True)
+
+
+def test_a_webhook_that_is_down_is_an_error_not_a_crash():
+    with socket.socket() as probe:  # a port that was free a moment ago, now closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(WebhookFailed, match="could not post"):
+        post_report(f"http://127.0.0.1:{port}/hook", {}, allow_private=True)

@@ -405,7 +405,12 @@ def watch(
 ) -> None:
     """Compare a sanctions list file with its last snapshot: changes, drafts, checklist."""
     from coercionwatch.analysis.watch import watch_list
-    from coercionwatch.publish.webhook import WebhookRefused, check_url, post_report
+    from coercionwatch.publish.webhook import (
+        WebhookFailed,
+        WebhookRefused,
+        check_url,
+        post_report,
+    )
 
     from .watching import print_report
 
@@ -434,7 +439,15 @@ def watch(
     else:
         print_report(console, report, dry_run=dry_run)
     if webhook:
-        status = post_report(webhook, data, allow_private=allow_private_webhook)
+        try:
+            status = post_report(webhook, data, allow_private=allow_private_webhook)
+        except (WebhookFailed, WebhookRefused) as exc:
+            kept = "nothing was written" if dry_run else "the snapshot and drafts are kept"
+            errors.print(
+                f"[bold red]webhook failed:[/] {exc} ({kept}; the report is above)",
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
         errors.print(f"Report posted to the webhook ({status}).", highlight=False)
 
 

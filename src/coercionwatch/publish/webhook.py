@@ -2,7 +2,8 @@
 
 A webhook URL is configuration a user may paste from anywhere; sending to loopback,
 private, link-local or reserved addresses could reach services that should not be
-reachable, so those are refused unless explicitly allowed (for local testing).
+reachable, so those are refused unless explicitly allowed (for local testing). The post
+goes to the very address that was checked: a second DNS answer (rebinding) never counts.
 """
 
 from __future__ import annotations
@@ -17,37 +18,61 @@ import orjson
 
 
 class WebhookRefused(ValueError):
-    pass
+    """The URL may not be posted to: nothing was sent."""
 
 
-def check_url(url: str, *, allow_private: bool = False) -> None:
+class WebhookFailed(RuntimeError):
+    """The webhook could not be reached, or did not accept the report."""
+
+
+def check_url(url: str, *, allow_private: bool = False) -> str:
+    """The address to connect to, once every address the host resolves to is allowed."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookRefused(f"{url!r} is not an http(s) URL")
     if parts.username or parts.password:
         raise WebhookRefused("credentials in the URL are refused; use a token in the path")
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except ValueError as exc:
+        raise WebhookRefused(f"{url!r} has a bad port: {exc}") from None
     except socket.gaierror as exc:
         raise WebhookRefused(f"cannot resolve {parts.hostname!r}: {exc.strerror}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    for address in addresses:
         if not allow_private and not address.is_global:
             raise WebhookRefused(
                 f"{parts.hostname} resolves to {address}, a private or reserved address "
                 "(pass --allow-private-webhook to send there anyway)"
             )
+    return str(addresses[0])
 
 
 def post_report(url: str, report: dict[str, Any], *, allow_private: bool = False) -> int:
-    """POST the report as JSON; returns the HTTP status. Redirects are not followed."""
-    check_url(url, allow_private=allow_private)
-    response = httpx.post(
-        url,
-        content=orjson.dumps(report),
-        timeout=15,
-        follow_redirects=False,
-        headers={"Content-Type": "application/json", "User-Agent": "coercionwatch-watch"},
-    )
-    response.raise_for_status()
+    """POST the report as JSON to the checked address; returns the HTTP status.
+
+    The Host header and TLS server name stay the URL's own, so virtual hosts and
+    certificate checks work as usual. Redirects are not followed.
+    """
+    address = check_url(url, allow_private=allow_private)
+    target = httpx.URL(url)
+    pinned = target.copy_with(host=address)
+    host_header = target.host if target.port is None else f"{target.host}:{target.port}"
+    try:
+        with httpx.Client(timeout=15, follow_redirects=False) as client:
+            response = client.post(
+                pinned,
+                content=orjson.dumps(report),
+                headers={
+                    "Content-Type": "application/json",
+                    "User-Agent": "coercionwatch-watch",
+                    "Host": host_header,
+                },
+                extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
+            )
+    except httpx.HTTPError as exc:
+        raise WebhookFailed(f"could not post to {url}: {exc}") from None
+    if not response.is_success:
+        raise WebhookFailed(f"{url} answered {response.status_code} {response.reason_phrase}")
     return response.status_code

@@ -122,7 +122,12 @@ def test_a_truncated_csv_names_the_last_line(tmp_path):
         "<sdnList><sdnEntry><uid>&lol2;</uid></sdnEntry></sdnList>",
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
         "<sdnList><sdnEntry><uid>&ext;</uid></sdnEntry></sdnList>",
+        # The root named in a comment passes detection; the DOCTYPE hides past the head.
+        '<?xml version="1.0"?><!-- <sdnList> --><!--' + "x" * 100_000 + "-->"
+        '<!DOCTYPE sdnList [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<sdnList><sdnEntry><uid>&b;</uid></sdnEntry></sdnList>",
     ],
+    ids=["billion-laughs", "external-entity", "doctype-past-the-head"],
 )
 def test_xml_bombs_and_external_entities_are_refused(tmp_path, document):
     path = tmp_path / "bomb.xml"

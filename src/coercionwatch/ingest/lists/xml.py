@@ -14,11 +14,25 @@ HEAD_BYTES = 64 * 1024
 
 def refuse_declarations(path: Path) -> None:
     """A list file has no business declaring a DTD or entities: that is how XML bombs and
-    external fetches get in, so such a file is refused before parsing starts."""
+    external fetches get in, so such a file is refused before its entries are read.
+
+    The head is scanned first (cheap, and no parsing at all for the usual bomb); then the
+    prolog is parsed up to the root element, which finds a DOCTYPE however far a long
+    comment pushes it, before any entity could be used in the document's content."""
     with path.open("rb") as stream:
         head = stream.read(HEAD_BYTES).upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise fail(path, "XML with a DOCTYPE or entity declarations is refused")
+    prolog = etree.iterparse(
+        str(path), events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+    )
+    try:
+        for _, root in prolog:
+            if root.getroottree().docinfo.doctype:
+                raise fail(path, "XML with a DOCTYPE or entity declarations is refused")
+            break
+    except etree.XMLSyntaxError as exc:
+        raise fail(path, f"malformed XML: {exc.msg}", exc.lineno) from None
 
 
 def elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]:
