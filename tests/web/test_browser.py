@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from coercionwatch.publish.site import build_site
 
@@ -62,13 +63,15 @@ def test_filtering_incidents(page, site):
     assert page.locator("[data-count]").inner_text() == "8"
     page.get_by_label("Category").select_option("cyber")
     page.get_by_role("button", name="Filter").click()
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '1'")
+    # The server reloads the page and the static copy filters in place: expect() retries
+    # across both, where a one-shot query would see no element mid-navigation.
+    expect(page.locator("[data-count]")).to_have_text("1")
     visible = page.locator("[data-items] > li:visible h2")
     assert visible.all_inner_texts() == ["Cyberattacks on the International Criminal Court"]
     page.get_by_label("Category").select_option("")
     page.get_by_label("From").fill("2025-12")
     page.get_by_role("button", name="Filter").click()
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '3'")
+    expect(page.locator("[data-count]")).to_have_text("3")
 
 
 def test_searching(page, site):
