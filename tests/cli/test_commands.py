@@ -108,6 +108,9 @@ def test_an_invalid_edit_saves_nothing(cli, cli_json, tmp_path):
     assert "field 'type'" in result.stderr and "Nothing was saved." in result.stderr
     result = cli("edit", "measure", "m-prost", env=_editor(tmp_path, "id: m-prost", "id: other"))
     assert result.exit_code == 2 and "cannot change" in result.stderr
+    result = cli("edit", "measure", "m-prost", env=_editor(tmp_path, "target: prost", "target: x"))
+    assert result.exit_code == 2
+    assert "field 'target'" in result.stderr and "actor 'x', which is not in" in result.stderr
     assert len(cli_json("history", "measure", "m-prost")) == 1
 
 

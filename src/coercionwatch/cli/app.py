@@ -290,14 +290,15 @@ def edit(
         while True:
             text = editing.edit_text(text)
             try:
+                # Saving checks what validation cannot: that every id it points at exists.
                 edited = editing.parse_edited(text, found.record)
+                summary = store.save(edited, author=author_name(author), reason=reason)
                 break
             except InvalidInput as exc:
                 report_problems(exc.problems, heading="the edited record is not valid:")
                 if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True)):
                     errors.print("Nothing was saved.")
                     raise typer.Exit(2) from None
-        summary = store.save(edited, author=author_name(author), reason=reason)
     if summary.updated:
         console.print(f"Saved {kind} {record_id}, version {found.version + 1}.")
     else:
