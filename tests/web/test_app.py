@@ -115,6 +115,8 @@ def test_unknown_ids_give_404_pages_and_json(client):
     ("path", "parameter"),
     [
         ("/incidents?from=yesterday", "from"),
+        ("/incidents?to=2025-13-45", "to"),
+        ("/timeline?from=2025-02-30", "from"),
         ("/incidents?severity=catastrophic", "severity"),
         ("/incidents?ongoing=maybe", "ongoing"),
         ("/timeline?kind=planet", "kind"),

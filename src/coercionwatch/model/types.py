@@ -13,7 +13,8 @@ from .vocabulary import vocabulary
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def _check_partial_date(value: str) -> str:
+def check_partial_date(value: str) -> str:
+    """The value, if it is a real date to the year, month or day; ValueError says why not."""
     match = _PARTIAL_DATE.match(value)
     if not match:
         raise ValueError("expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD")
@@ -26,12 +27,12 @@ def _check_partial_date(value: str) -> str:
 
 
 def _check_full_date(value: str) -> str:
-    if len(_check_partial_date(value)) != 10:
+    if len(check_partial_date(value)) != 10:
         raise ValueError("expected a full ISO 8601 date, YYYY-MM-DD")
     return value
 
 
-PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 """A date known to the year, the month or the day, as the source states it: no more."""
 
 FullDate = Annotated[str, AfterValidator(_check_full_date)]

@@ -13,7 +13,6 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import orjson
 
 
@@ -55,6 +54,8 @@ def post_report(url: str, report: dict[str, Any], *, allow_private: bool = False
     The Host header and TLS server name stay the URL's own, so virtual hosts and
     certificate checks work as usual. Redirects are not followed.
     """
+    import httpx  # here, not at the top: most watches post nothing, and it costs 60 ms
+
     address = check_url(url, allow_private=allow_private)
     target = httpx.URL(url)
     pinned = target.copy_with(host=address)

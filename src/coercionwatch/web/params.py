@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import HTTPException
 
 from coercionwatch.model import vocabulary
+from coercionwatch.model.types import check_partial_date
 
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MAX_QUERY = 500
 
 
@@ -26,8 +24,11 @@ def optional(value: str | None) -> str | None:
 
 def date_param(name: str, value: str | None) -> str | None:
     value = optional(value)
-    if value is not None and not DATE.match(value):
-        raise BadParameter(name, "expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    if value is not None:
+        try:
+            check_partial_date(value)
+        except ValueError as exc:
+            raise BadParameter(name, str(exc)) from None
     return value
 
 
