@@ -1,9 +1,11 @@
 import http.server
 import json
 import socket
+import ssl
 import threading
 
 import pytest
+import trustme
 
 from coercionwatch.publish.webhook import WebhookFailed, WebhookRefused, check_url, post_report
 
@@ -83,3 +85,43 @@ def test_a_webhook_that_is_down_is_an_error_not_a_crash():
         port = probe.getsockname()[1]
     with pytest.raises(WebhookFailed, match="could not post"):
         post_report(f"http://127.0.0.1:{port}/hook", {}, allow_private=True)
+
+
+@pytest.fixture
+def tls_hook(tmp_path, monkeypatch):
+    """A real HTTPS webhook on 127.0.0.1, its certificate from a CA this test trusts."""
+    authority = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+
+    def serve(name: str) -> int:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert(name).configure_cert(context)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server.server_address[1]
+
+    _Hook.received = []
+    _Hook.status = 204
+    servers: list = []
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_is_verified_against_the_url_name_not_the_pinned_address(tls_hook):
+    port = tls_hook("localhost")
+    url = f"https://localhost:{port}/hook"
+    assert post_report(url, {"ok": True}, allow_private=True) == 204
+    assert _Hook.received == [(f"localhost:{port}", {"ok": True})]
+
+
+def test_a_certificate_for_another_name_is_refused(tls_hook):
+    port = tls_hook("elsewhere.example")
+    with pytest.raises(WebhookFailed, match="CERTIFICATE_VERIFY_FAILED"):
+        post_report(f"https://localhost:{port}/hook", {}, allow_private=True)
+    assert _Hook.received == []
