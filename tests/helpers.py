@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from coercionwatch.ingest import read_records
 from coercionwatch.store import ImportSummary, Store
@@ -46,3 +52,43 @@ def basic_records() -> list[dict[str, Any]]:
         actor("prost", nationality=["CA"]),
         measure("m-prost", "prost"),
     ]
+
+
+class Posted(NamedTuple):
+    """One request a test webhook received."""
+
+    host: str
+    content_type: str
+    body: Any
+
+
+@dataclass
+class Webhook:
+    port: int
+    received: list[Posted]
+
+
+@contextmanager
+def webhook_server(status: int = 204, tls: ssl.SSLContext | None = None) -> Iterator[Webhook]:
+    """A real webhook on 127.0.0.1 (HTTPS with `tls`) that answers `status` to every POST."""
+    received: list[Posted] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append(Posted(self.headers["Host"], self.headers["Content-Type"], body))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Webhook(server.server_address[1], received)
+    finally:
+        server.shutdown()
+        server.server_close()

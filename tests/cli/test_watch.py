@@ -1,14 +1,13 @@
 """`coercionwatch watch` on the real list files and on snapshots derived from them."""
 
-import http.server
 import json
 import shutil
-import threading
 
 import pytest
 
 from coercionwatch.store import Store
 from tests.conftest import SHARED
+from tests.helpers import webhook_server
 
 LISTS = SHARED / "data" / "sanctions"
 ICC_ROWS = (LISTS / "tradeguard-ai-excerpt" / "sdn.csv").read_text().splitlines()
@@ -138,59 +137,25 @@ def test_followthemoney_entities_then_a_delta(demo, database):
     assert changed["entries"] == 8
 
 
-class _Receiver(http.server.BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append((self.headers["Content-Type"], json.loads(body)))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def test_the_report_goes_to_a_webhook(demo, tmp_path):
-    _Receiver.received = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     folder = _list_folder(tmp_path, "a", add=ICC_ROWS)
-    try:
+    with webhook_server() as hook:
+        url = f"http://127.0.0.1:{hook.port}/hook"
         refused = demo("watch", str(folder), "--webhook", url)
         assert refused.exit_code == 2 and "private or reserved address" in refused.stderr
-        assert _Receiver.received == []
+        assert hook.received == []
         sent = demo("watch", str(folder), "--webhook", url, "--allow-private-webhook")
         assert sent.exit_code == 0, sent.stderr
-    finally:
-        server.shutdown()
-        server.server_close()
-    ((kind, report),) = _Receiver.received
-    assert kind == "application/json"
-    assert report["list"] == "ofac-sdn" and report["counts"]["added"] == 19
-
-
-class _Refuser(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
-        self.send_response(503)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+    (posted,) = hook.received
+    assert posted.content_type == "application/json"
+    assert posted.body["list"] == "ofac-sdn" and posted.body["counts"]["added"] == 19
 
 
 def test_a_failing_webhook_exits_1_and_keeps_the_watch(demo, tmp_path, database):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Refuser)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     folder = _list_folder(tmp_path, "a", add=ICC_ROWS)
-    try:
+    with webhook_server(status=503) as hook:
+        url = f"http://127.0.0.1:{hook.port}/hook"
         result = demo("watch", str(folder), "--webhook", url, "--allow-private-webhook")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.exit_code == 1
     assert "webhook failed" in result.stderr and "answered 503" in result.stderr
     assert "Traceback" not in result.stderr
