@@ -4,7 +4,13 @@ import ssl
 import pytest
 import trustme
 
-from coercionwatch.publish.webhook import WebhookFailed, WebhookRefused, check_url, post_report
+from coercionwatch.publish.webhook import (
+    WebhookFailed,
+    WebhookRefused,
+    check_url,
+    deliver,
+    post_report,
+)
 from tests.helpers import webhook_server
 
 
@@ -40,11 +46,21 @@ def test_private_addresses_can_be_allowed_explicitly():
 def test_the_post_keeps_the_host_name_while_connecting_to_the_checked_address():
     with webhook_server() as hook:
         url = f"http://localhost:{hook.port}/hook"
-        assert check_url(url, allow_private=True) in ("127.0.0.1", "::1")
+        assert set(check_url(url, allow_private=True)) <= {"127.0.0.1", "::1"}
         assert post_report(url, {"counts": {"added": 1}}, allow_private=True) == 204
     assert [(p.host, p.body) for p in hook.received] == [
         (f"localhost:{hook.port}", {"counts": {"added": 1}})
     ]
+
+
+def test_an_unreachable_address_falls_through_to_the_next_checked_one():
+    # Nothing listens on 127.0.0.2: like a name whose first address is down.
+    with webhook_server() as hook:
+        url = f"http://localhost:{hook.port}/hook"
+        assert deliver(url, ["127.0.0.2", "127.0.0.1"], b'{"n": 1}') == 204
+        with pytest.raises(WebhookFailed, match=r"127\.0\.0\.2"):
+            deliver(url, ["127.0.0.2"], b"{}")
+    assert [(p.host, p.body) for p in hook.received] == [(f"localhost:{hook.port}", {"n": 1})]
 
 
 def test_a_webhook_that_refuses_the_report_is_an_error_not_a_crash():

@@ -3,7 +3,7 @@
 A webhook URL is configuration a user may paste from anywhere; sending to loopback,
 private, link-local or reserved addresses could reach services that should not be
 reachable, so those are refused unless explicitly allowed (for local testing). The post
-goes to the very address that was checked: a second DNS answer (rebinding) never counts.
+goes only to addresses that were checked: a second DNS answer (rebinding) never counts.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ class WebhookFailed(RuntimeError):
     """The webhook could not be reached, or did not accept the report."""
 
 
-def check_url(url: str, *, allow_private: bool = False) -> str:
-    """The address to connect to, once every address the host resolves to is allowed."""
+def check_url(url: str, *, allow_private: bool = False) -> list[str]:
+    """Every address the host resolves to, in resolution order, once all of them are allowed."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookRefused(f"{url!r} is not an http(s) URL")
@@ -45,35 +45,48 @@ def check_url(url: str, *, allow_private: bool = False) -> str:
                 f"{parts.hostname} resolves to {address}, a private or reserved address "
                 "(pass --allow-private-webhook to send there anyway)"
             )
-    return str(addresses[0])
+    return list(dict.fromkeys(str(address) for address in addresses))
 
 
 def post_report(url: str, report: dict[str, Any], *, allow_private: bool = False) -> int:
-    """POST the report as JSON to the checked address; returns the HTTP status.
+    """POST the report as JSON to the URL's checked addresses; returns the HTTP status."""
+    return deliver(url, check_url(url, allow_private=allow_private), orjson.dumps(report))
+
+
+def deliver(url: str, addresses: list[str], body: bytes) -> int:
+    """POST to the first of these addresses that takes the connection, as an ordinary
+    connect tries a name's addresses in turn, but never to one that was not checked.
 
     The Host header and TLS server name stay the URL's own, so virtual hosts and
     certificate checks work as usual. Redirects are not followed.
     """
     import httpx  # here, not at the top: most watches post nothing, and it costs 60 ms
 
-    address = check_url(url, allow_private=allow_private)
     target = httpx.URL(url)
-    pinned = target.copy_with(host=address)
-    host_header = target.host if target.port is None else f"{target.host}:{target.port}"
-    try:
-        with httpx.Client(timeout=15, follow_redirects=False) as client:
-            response = client.post(
-                pinned,
-                content=orjson.dumps(report),
-                headers={
-                    "Content-Type": "application/json",
-                    "User-Agent": "coercionwatch-watch",
-                    "Host": host_header,
-                },
-                extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
-            )
-    except httpx.HTTPError as exc:
-        raise WebhookFailed(f"could not post to {url}: {exc}") from None
-    if not response.is_success:
-        raise WebhookFailed(f"{url} answered {response.status_code} {response.reason_phrase}")
-    return response.status_code
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "coercionwatch-watch",
+        "Host": target.host if target.port is None else f"{target.host}:{target.port}",
+    }
+    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    unreachable: list[str] = []
+    with httpx.Client(timeout=15, follow_redirects=False) as client:
+        for address in addresses:
+            try:
+                response = client.post(
+                    target.copy_with(host=address),
+                    content=body,
+                    headers=headers,
+                    extensions=extensions,
+                )
+            except httpx.ConnectError as exc:
+                unreachable.append(f"{address}: {exc}")
+                continue
+            except httpx.HTTPError as exc:
+                raise WebhookFailed(f"could not post to {url}: {exc}") from None
+            if not response.is_success:
+                raise WebhookFailed(
+                    f"{url} answered {response.status_code} {response.reason_phrase}"
+                )
+            return response.status_code
+    raise WebhookFailed(f"could not post to {url}: {'; '.join(unreachable)}")
