@@ -37,7 +37,7 @@ def demo(cli):
 
 
 def _watch(cli, path, *args):
-    result = cli("watch", str(path), "--json", *args)
+    result = cli("watch", str(path), "--json", "--author", "watcher", *args)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -73,15 +73,22 @@ def test_a_list_over_time(demo, cli_json, tmp_path, database):
         ("actor", "doe-jane-example"),
         ("measure", "designation-ofac-sdn-99001"),
     }
+    # Drafts are proposals: stored and journaled, but neither current nor public.
+    assert demo("show", "measure", "designation-ofac-sdn-99001").exit_code == 2
+    waiting = {(p["kind"], p["recordId"]): p for p in cli_json("proposals")}
+    assert set(waiting) == {(d["kind"], d["id"]) for d in report["drafts"]}
+    assert sorted(p["id"] for p in waiting.values()) == sorted(report["proposals"])
+    proposed = waiting[("measure", "designation-ofac-sdn-99001")]
+    assert proposed["action"] == "create" and proposed["author"] == "watcher"
+    assert proposed["reason"].startswith("List watch: ofac-sdn 2025-02-13")
+    assert proposed["changes"]["target"] == {"before": None, "after": "doe-jane-example"}
+    accepted = demo("accept", *map(str, report["proposals"]), "--author", "reviewer")
+    assert accepted.exit_code == 0, accepted.stderr
     measure = cli_json("show", "measure", "designation-ofac-sdn-99001")
-    assert (measure["visibility"], measure["program"], measure["authority"]) == (
-        "restricted",
-        "ICC-EO14203",
-        "Executive Order 14203",
-    )
+    assert (measure["program"], measure["authority"]) == ("ICC-EO14203", "Executive Order 14203")
     assert measure["date"] == "2025-02-13" and measure["target"] == "doe-jane-example"
-    history = cli_json("history", "measure", "designation-ofac-sdn-99001")
-    assert history[0]["reason"].startswith("List watch: ofac-sdn 2025-02-13")
+    actions = [(v["action"], v["author"]) for v in cli_json("history", "measure", measure["id"])]
+    assert actions == [("propose", "watcher"), ("accept", "reviewer"), ("create", "reviewer")]
 
     third = _list_folder(
         tmp_path,
@@ -94,6 +101,14 @@ def test_a_list_over_time(demo, cli_json, tmp_path, database):
     assert changes["99001"]["change"] == "removed"
     assert changes["52965"]["change"] == "amended"
     assert "remarks" in changes["52965"]["fields"]
+    # A public measure is not lifted by a program: the lifting waits for a person.
+    assert cli_json("show", "measure", "designation-ofac-sdn-99001")["status"] == "active"
+    (lifting,) = [p for p in cli_json("proposals") if p["recordId"] == measure["id"]]
+    assert lifting["action"] == "update"
+    assert lifting["changes"]["status"] == {"before": "active", "after": "lifted"}
+    alone = demo("accept", str(lifting["id"]), "--author", "reviewer")
+    assert alone.exit_code == 2 and "list-ofac-sdn-2025-03-01" in alone.stderr
+    assert demo("accept", *map(str, report["proposals"]), "--author", "reviewer").exit_code == 0
     lifted = cli_json("show", "measure", "designation-ofac-sdn-99001")
     assert (lifted["status"], lifted["statusDate"]) == ("lifted", "2025-03-01")
     assert cli_json("verify")["ok"]

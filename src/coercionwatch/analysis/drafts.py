@@ -1,8 +1,8 @@
 """Draft records from a list change: a designation measure (and its target, when the record
 does not know them yet) for each relevant addition; `lifted` for each relevant removal.
 
-Drafts are restricted until a researcher reviews and publishes them: nothing a machine
-inferred from a list reaches the public record unread.
+Drafts are written as proposals (see `store.proposals`): nothing a machine inferred from a
+list becomes current, or public, until a person has read and accepted it.
 """
 
 from __future__ import annotations
@@ -87,8 +87,7 @@ def draft_designation(
             birth_date=entry.birth_dates[0] if len(entry.birth_dates) == 1 else None,
             external_ids=external_ids(snapshot.list_name, entry),
             sources=[source.id],
-            summary=f"Drafted from {snapshot.list_name} entry {entry.entry_id}; not yet reviewed.",
-            visibility="restricted",
+            summary=f"Listed on {snapshot.list_name} as entry {entry.entry_id}.",
         )
         target_id = target.id
     measure = Measure(
@@ -101,10 +100,9 @@ def draft_designation(
         program=program or ", ".join(entry.programs) or None,
         status="active",
         sources=[source.id],
-        visibility="restricted",
         summary=(
-            f"Draft: entry {entry.entry_id} ({entry.name}) added to {snapshot.list_name} "
-            f"under {', '.join(entry.programs) or 'no stated program'}; to be reviewed."
+            f"Entry {entry.entry_id} ({entry.name}) was added to {snapshot.list_name} "
+            f"under {', '.join(entry.programs) or 'no stated program'}."
         ),
     )
     return DraftMeasure(measure, target)

@@ -79,6 +79,8 @@ class WatchReport:
     amended: int
     relevant: list[RelevantChange]
     drafts: list[Record]
+    proposals: list[int] = field(default_factory=list)
+    """Ids of the proposals the drafts were written as (none on a dry run)."""
 
     def as_dict(self) -> dict[str, Any]:
         def change(c: RelevantChange) -> dict[str, Any]:
@@ -104,6 +106,7 @@ class WatchReport:
             "counts": {"added": self.added, "removed": self.removed, "amended": self.amended},
             "relevant": [change(c) for c in self.relevant],
             "drafts": [{"kind": r.kind, "id": r.id} for r in self.drafts],
+            "proposals": self.proposals,
         }
 
 
@@ -212,7 +215,7 @@ def analyse(
         drafts.insert(0, source)
         imposers = {r.imposer for r in drafts if isinstance(r, Measure)}
         drafts[1:1] = [
-            Actor(id=i, name=i.replace("-", " ").title(), type="state", visibility="restricted")
+            Actor(id=i, name=i.replace("-", " ").title(), type="state")
             for i in sorted(imposers)
             if i not in context.actors
         ]
@@ -292,5 +295,8 @@ def watch_list(
             for row in rows
             if row.digest not in known
         }
-        store.record_list_snapshot(snapshot, members, bodies, items, author=author, reason=reason)
+        summary = store.record_list_snapshot(
+            snapshot, members, bodies, items, author=author, reason=reason
+        )
+        report.proposals = summary.proposed
     return report

@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, read_records
-from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record
+from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record, project
 from coercionwatch.publish import DEFAULT_SITE, FORMATS, dumps_envelope, export_all, seed_envelope
 from coercionwatch.reference import reference_files
 from coercionwatch.store import ImportSummary, Store
@@ -102,7 +102,13 @@ def site_url() -> str:
 
 
 def run_import(
-    store: Store, paths: list[Path], *, author: str, reason: str | None, max_bytes: int
+    store: Store,
+    paths: list[Path],
+    *,
+    author: str,
+    reason: str | None,
+    max_bytes: int,
+    propose: bool = False,
 ) -> ImportSummary:
     """Import with a progress bar per file; on any problem, report all and exit 2."""
     show = errors.is_terminal
@@ -121,7 +127,7 @@ def run_import(
 
         items = read_records(paths, max_bytes=max_bytes, progress=told)
         try:
-            summary = store.import_records(items, author=author, reason=reason)
+            summary = store.import_records(items, author=author, reason=reason, propose=propose)
         except InvalidInput as exc:
             report_problems(
                 exc.problems,
@@ -140,6 +146,12 @@ def import_command(
     max_file_size: Annotated[
         int, typer.Option(help="Largest file accepted, in MiB.", min=1)
     ] = DEFAULT_MAX_FILE_BYTES // 2**20,
+    propose: Annotated[
+        bool,
+        typer.Option(
+            "--propose", help="Store the changes as proposals, for someone to accept or reject."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import record files, all or nothing: one bad record and nothing is written."""
@@ -150,13 +162,16 @@ def import_command(
             author=author_name(author),
             reason=reason,
             max_bytes=max_file_size * 2**20,
+            propose=propose,
         )
-    counts = {
+    counts: dict[str, object] = {
         "created": summary.created,
         "updated": summary.updated,
         "unchanged": summary.unchanged,
         "warnings": len(summary.warnings),
     }
+    if propose:
+        counts = {"proposed": summary.proposed, "unchanged": summary.unchanged}
     if as_json:
         emit_json(counts)
     else:
@@ -189,9 +204,10 @@ def export_incident(slug: str) -> None:
         found = store.get("incident", slug)
         if found is None or not isinstance(found.record, Incident):
             raise fail(f"no incident {slug!r}")
-        if found.record.visibility != "public":
+        shown = project(found.record, store.withheld_keys())
+        if shown is None:
             raise fail(f"incident {slug!r} is restricted and is not exported")
-        envelope = seed_envelope(found.record, store.update_log(slug), site=site_url())
+        envelope = seed_envelope(shown, store.update_log(slug), site=site_url())
     sys.stdout.write(dumps_envelope(envelope) + "\n")
 
 
@@ -377,6 +393,71 @@ def verify(as_json: JsonOption = False) -> None:
         console.print(f"Journal and versions verified: {sum(counts.values())} current records.")
     if faults:
         raise typer.Exit(1)
+
+
+def four_eyes_required() -> bool:
+    """The deployment's rule, not the acceptor's choice: set COERCIONWATCH_FOUR_EYES=1."""
+    return os.environ.get("COERCIONWATCH_FOUR_EYES", "").strip().lower() in ("1", "true", "yes")
+
+
+@app.command()
+def proposals(
+    status: Annotated[str, typer.Option(help="open, accepted, rejected, or all.")] = "open",
+    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Changes waiting for review, each with what it would change, field by field."""
+    from .reviewing import print_proposals, proposal_json
+
+    if status not in ("open", "accepted", "rejected", "all"):
+        raise fail(f"unknown status {status!r}; one of: open, accepted, rejected, all")
+    if kind:
+        check_kind(kind)
+    with opened() as store:
+        found = store.proposals(None if status == "all" else status, kind)
+    if as_json:
+        emit_json([proposal_json(p) for p in found])
+    else:
+        print_proposals(console, found)
+
+
+ProposalIds = Annotated[list[int], typer.Argument(metavar="ID...", help="Proposal numbers.")]
+
+
+@app.command()
+def accept(
+    ids: ProposalIds,
+    author: AuthorOption = None,
+    reason: ReasonOption = None,
+) -> None:
+    """Accept proposals, all or nothing: they become current (and public, if they are)."""
+    with opened() as store:
+        try:
+            summary = store.accept(
+                ids, author=author_name(author), reason=reason, four_eyes=four_eyes_required()
+            )
+        except InvalidInput as exc:
+            report_problems(exc.problems, heading="nothing accepted:")
+            raise typer.Exit(2) from None
+    console.print(
+        f"Accepted {len(ids)} proposal(s): {summary.created} created, {summary.updated} updated."
+    )
+
+
+@app.command()
+def reject(
+    ids: ProposalIds,
+    reason: Annotated[str, typer.Option(help="Why (required; journaled).")],
+    author: AuthorOption = None,
+) -> None:
+    """Reject proposals; they stay in the history with the reason."""
+    with opened() as store:
+        try:
+            count = store.reject(ids, author=author_name(author), reason=reason)
+        except InvalidInput as exc:
+            report_problems(exc.problems, heading="nothing rejected:")
+            raise typer.Exit(2) from None
+    console.print(f"Rejected {count} proposal(s).")
 
 
 ListFileArgument = Annotated[

@@ -53,9 +53,16 @@ def print_report(console: Console, report: WatchReport, *, dry_run: bool) -> Non
             table.add_row(mark, step.label + extra)
         console.print(table)
     if report.drafts:
-        verb = "would be written" if dry_run else "written, restricted until reviewed"
-        console.print(
-            f"Draft records {verb}: " + ", ".join(f"{r.kind} {r.id}" for r in report.drafts)
-        )
+        drafts = ", ".join(f"{r.kind} {r.id}" for r in report.drafts)
+        if dry_run:
+            console.print(f"Would propose: {drafts}")
+        elif report.proposals:
+            numbers = " ".join(str(seq) for seq in report.proposals)
+            console.print(
+                f"Proposed for review (not current, not public): {drafts}. "
+                f"Read them with `coercionwatch proposals`, then accept or reject {numbers}."
+            )
+        else:
+            console.print(f"Already proposed and awaiting review: {drafts}")
     elif dry_run:
         console.print("Dry run: nothing written.")

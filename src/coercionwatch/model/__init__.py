@@ -21,7 +21,16 @@ from .records import (
     Response,
     Source,
 )
-from .visibility import is_public, project, public_view
+from .visibility import (
+    Edge,
+    Key,
+    is_public,
+    pointer_fields,
+    project,
+    public_view,
+    required_references,
+    withheld_set,
+)
 from .vocabulary import Vocabulary, vocabularies, vocabulary
 
 __all__ = [
@@ -30,8 +39,10 @@ __all__ = [
     "SEED_KEYS",
     "Actor",
     "Countermeasure",
+    "Edge",
     "Incident",
     "InvalidInput",
+    "Key",
     "Location",
     "Measure",
     "Problem",
@@ -46,11 +57,14 @@ __all__ = [
     "is_public",
     "load_record",
     "native_record",
+    "pointer_fields",
     "project",
     "public_view",
     "record_class",
     "reference_values",
+    "required_references",
     "stored_body",
     "vocabularies",
     "vocabulary",
+    "withheld_set",
 ]

@@ -1,61 +1,104 @@
 """The one place that decides what may be shown to the public.
 
-A restricted record is never shown. A public record that points at a restricted one is
-shown without that pointer, or withheld entirely when the pointer is required (a public
-measure cannot name a protected person as its target).
+A restricted record is never shown. A record that cannot be shown without naming a withheld
+one (a measure whose target is a protected person) is withheld too, and so on to a fixed
+point: the withheld set. A shown record loses every pointer into that set, soft references
+(such as an incident's `relatedIncidents`) included, so no public output carries so much as
+the id of something withheld.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from functools import cache
 from typing import Any, TypeVar
 
-from .kinds import field_name
+from .kinds import KINDS, field_name
 from .records import Record
 
 R = TypeVar("R", bound=Record)
 
 Key = tuple[str, str]
+"""(kind, id) of a record."""
+
+Edge = tuple[str, str, str, str, str]
+"""(from kind, from id, field path, to kind, to id): one pointer, as the store keeps them."""
 
 
 def is_public(record: Record) -> bool:
     return record.visibility == "public"
 
 
-def project(record: R, restricted: Container[Key]) -> R | None:
+def pointer_fields(cls: type[Record]) -> dict[str, str]:
+    """Every field path of a kind that holds ids of other records, soft ones included."""
+    return {**cls.references, **getattr(cls, "soft_references", {})}
+
+
+@cache
+def required_references() -> frozenset[tuple[str, str]]:
+    """(kind, field) pairs a record cannot be shown without: a single, required pointer."""
+    found = set()
+    for kind, cls in KINDS.items():
+        for path in cls.references:
+            if "." in path:
+                continue
+            info = cls.model_fields[field_name(cls, path)]
+            if info.is_required() and getattr(info.annotation, "__origin__", None) is not list:
+                found.add((kind, path))
+    return frozenset(found)
+
+
+def withheld_set(restricted: Iterable[Key], edges: Iterable[Edge]) -> set[Key]:
+    """Restricted records and, to a fixed point, every record that requires a withheld one."""
+    required = required_references()
+    needed_by: dict[Key, list[Key]] = {}
+    for from_kind, from_id, path, to_kind, to_id in edges:
+        if (from_kind, path) in required:
+            needed_by.setdefault((to_kind, to_id), []).append((from_kind, from_id))
+    withheld = set(restricted)
+    pending = list(withheld)
+    while pending:
+        for dependant in needed_by.get(pending.pop(), ()):
+            if dependant not in withheld:
+                withheld.add(dependant)
+                pending.append(dependant)
+    return withheld
+
+
+def project(record: R, withheld: Collection[Key]) -> R | None:
     """The public view of a record, or None when it must not be shown at all."""
-    if not is_public(record):
+    if not is_public(record) or (record.kind, record.id) in withheld:
         return None
     changes: dict[str, Any] = {}
-    for path, kind in type(record).references.items():
+    for path, kind in pointer_fields(type(record)).items():
         head, _, rest = path.partition(".")
         name = field_name(type(record), head)
         value = getattr(record, name)
         if rest:
             if isinstance(value, list):
-                changes[name] = [_without(part, rest, kind, restricted) for part in value]
+                changes[name] = [_without(part, rest, kind, withheld) for part in value]
             continue
         if isinstance(value, list):
-            kept = [v for v in value if (kind, v) not in restricted]
+            kept = [v for v in value if (kind, v) not in withheld]
             if len(kept) != len(value):
                 changes[name] = kept
-        elif value is not None and (kind, value) in restricted:
+        elif value is not None and (kind, value) in withheld:
             if type(record).model_fields[name].is_required():
                 return None
             changes[name] = None
     return record.model_copy(update=changes) if changes else record
 
 
-def _without(part: Any, alias: str, kind: str, restricted: Container[Key]) -> Any:
+def _without(part: Any, alias: str, kind: str, withheld: Collection[Key]) -> Any:
     name = field_name(type(part), alias)
-    if (kind, getattr(part, name)) in restricted:
+    if (kind, getattr(part, name)) in withheld:
         return part.model_copy(update={name: None})
     return part
 
 
-def public_view(records: Iterable[R], restricted: Container[Key]) -> Iterator[R]:
+def public_view(records: Iterable[R], withheld: Collection[Key]) -> Iterator[R]:
     """Every public output (export, page, API, feed) passes its records through here."""
     for record in records:
-        shown = project(record, restricted)
+        shown = project(record, withheld)
         if shown is not None:
             yield shown

@@ -65,9 +65,14 @@ def newest_first(records: Iterable[Record]) -> list[Record]:
 
 def load_snapshot(store: Store, kinds: Iterable[str] = KINDS) -> Snapshot:
     head = store.journal_head()
-    restricted = store.restricted_keys()
+    withheld = store.withheld_keys()
     records = {
-        kind: {r.id: r for r in public_view((s.record for s in store.records(kind)), restricted)}
+        kind: {
+            r.id: r
+            for r in public_view(
+                (s.record for s in store.records(kind, public_only=True)), withheld
+            )
+        }
         for kind in kinds
     }
     return Snapshot(head, records, store.update_logs("incident"))

@@ -2,6 +2,7 @@
 
 from .database import database_url
 from .journal import ChainFault, JournalEntry
+from .proposals import Proposal
 from .reader import StoredRecord, Version
 from .search import SearchHit
 from .store import Store
@@ -11,6 +12,7 @@ __all__ = [
     "ChainFault",
     "ImportSummary",
     "JournalEntry",
+    "Proposal",
     "SearchHit",
     "Store",
     "StoredRecord",

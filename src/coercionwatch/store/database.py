@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import Connection, make_url
 
 DEFAULT_DATABASE = "coercionwatch.db"
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 """The newest migration; a test keeps it equal to Alembic's head. Knowing it here spares
 every command the cost of loading Alembic when the schema is already current."""
 

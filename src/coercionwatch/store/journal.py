@@ -15,6 +15,9 @@ from coercionwatch.model import content_hash
 from .schema import journal, records, versions
 
 GENESIS = "0" * 64
+CHANGES = frozenset({"create", "update", "delete"})
+"""Actions that change what is current; `propose`, `accept` and `reject` only decide."""
+DECISIONS = frozenset({"accept", "reject"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,8 @@ def check_chain(connection: Connection) -> Iterator[ChainFault]:
             else:
                 if found != (entry.version_hash, entry.version_hash):
                     yield ChainFault(*where, f"version {entry.version} was altered")
-        latest[(entry.kind, entry.record_id)] = (entry.version, entry.version_hash)
+        if entry.action in CHANGES:
+            latest[(entry.kind, entry.record_id)] = (entry.version, entry.version_hash)
         previous = entry.entry_hash
         expected_seq = entry.seq + 1
     for key in digests.keys() - seen_versions:

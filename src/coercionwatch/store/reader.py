@@ -47,6 +47,11 @@ def _current() -> Any:
     )
 
 
+def shown_publicly() -> Any:
+    """The projection's verdict as a query condition: public, and not withheld."""
+    return and_(records.c.visibility == "public", records.c.withheld.is_(False))
+
+
 def _stored(row: Any) -> StoredRecord:
     record = load_record(row.kind, orjson.loads(row.body))
     return StoredRecord(record, row.version, row.hash, row.updated_at)
@@ -72,7 +77,7 @@ def iter_records(
     if kind:
         query = query.where(records.c.kind == kind)
     if public_only:
-        query = query.where(records.c.visibility == "public")
+        query = query.where(shown_publicly())
     query = query.order_by(records.c.kind, records.c.date.desc(), records.c.id)
     query = query.offset(offset).limit(limit)
     for row in connection.execution_options(yield_per=1000).execute(query):
@@ -148,8 +153,8 @@ def referrers(connection: Connection, kind: str, record_id: str) -> list[tuple[s
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
-def restricted_keys(connection: Connection) -> set[tuple[str, str]]:
+def withheld_keys(connection: Connection) -> set[tuple[str, str]]:
     rows = connection.execute(
-        select(records.c.kind, records.c.id).where(records.c.visibility != "public")
+        select(records.c.kind, records.c.id).where(records.c.deleted.is_(False), ~shown_publicly())
     )
     return {(row.kind, row.id) for row in rows}

@@ -29,9 +29,12 @@ records = Table(
     Column("title", Text, nullable=False),
     Column("date", String(10)),
     Column("updated_at", String(32), nullable=False),
+    Column("withheld", Boolean, nullable=False, default=False),
     UniqueConstraint("kind", "id", name="uq_records_kind_id"),
 )
-"""The current version of each record: a pointer into `versions` plus what lists sort by."""
+"""The current version of each record: a pointer into `versions` plus what lists sort by.
+`withheld` is the public projection's verdict (`model.withheld_set`): restricted, or
+unshowable without something that is."""
 
 versions = Table(
     "versions",
@@ -73,3 +76,19 @@ refs = Table(
     Index("ix_refs_target", "to_kind", "to_id"),
 )
 """Which current record points at which: for integrity checks and 'what points here'."""
+
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("record_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("base_version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decided_seq", Integer),
+    Index("ix_proposals_status", "status", "seq"),
+    Index("ix_proposals_record", "kind", "record_id", "version"),
+)
+"""Versions proposed but not current, keyed by the journal entry that proposed them.
+`base_version` is the record's current version when proposed (0: it did not exist)."""

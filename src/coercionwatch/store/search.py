@@ -137,7 +137,7 @@ def search(
         filters += " AND r.kind = :kind"
         params["kind"] = kind
     if public_only:
-        filters += " AND r.visibility = 'public'"
+        filters += " AND r.visibility = 'public' AND r.withheld = :false"
     current = " JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version"
     if _postgres(connection):
         params["q"] = " & ".join(f"{w.lower()}:*" for w in words)

@@ -12,7 +12,7 @@ from coercionwatch.ingest import Incoming
 from coercionwatch.model import Location, Problem, Record, UpdateNote
 from coercionwatch.model.lists import ListSnapshot
 
-from . import lists, reader, search, writer
+from . import lists, proposals, reader, search, writer
 from .database import create_database_engine, migrate
 from .journal import ChainFault, check_chain
 from .reader import StoredRecord, Version
@@ -62,11 +62,18 @@ class Store:
         author: str,
         reason: str | None = None,
         on_record: Callable[[], None] | None = None,
+        propose: bool = False,
     ) -> ImportSummary:
-        """All or nothing: raises InvalidInput, having written nothing, on any problem."""
+        """All or nothing: raises InvalidInput, having written nothing, on any problem.
+        With `propose`, changes are stored as proposals, for a person to accept or reject."""
         with writer.fewer_collections(), self._writing() as connection:
             return writer.import_records(
-                connection, items, author=author, reason=reason, on_record=on_record
+                connection,
+                items,
+                author=author,
+                reason=reason,
+                on_record=on_record,
+                propose=propose,
             )
 
     def save(self, record: Record, *, author: str, reason: str | None = None) -> ImportSummary:
@@ -84,9 +91,12 @@ class Store:
         author: str,
         reason: str | None = None,
     ) -> ImportSummary:
-        """A list snapshot and the records drafted from it, in one transaction."""
+        """A list snapshot and the records drafted from it, as proposals, in one transaction:
+        what a program inferred from a list waits for a person to accept it."""
         with writer.fewer_collections(), self._writing() as connection:
-            summary = writer.import_records(connection, records, author=author, reason=reason)
+            summary = writer.import_records(
+                connection, records, author=author, reason=reason, propose=True
+            )
             lists.save_snapshot(connection, snapshot, members, bodies)
             return summary
 
@@ -101,6 +111,26 @@ class Store:
     def list_entry_bodies(self, digests: Iterable[str]) -> dict[str, str]:
         with self._reading() as connection:
             return lists.entry_bodies(connection, digests)
+
+    def proposals(
+        self, status: str | None = "open", kind: str | None = None
+    ) -> list[proposals.Proposal]:
+        """Proposals in the order they were made (all of them when `status` is None)."""
+        with self._reading() as connection:
+            return proposals.list_proposals(connection, status, kind)
+
+    def accept(
+        self, seqs: Iterable[int], *, author: str, reason: str | None, four_eyes: bool = False
+    ) -> ImportSummary:
+        """Make proposals current, all or nothing; with `four_eyes`, never one's own."""
+        with self._writing() as connection:
+            return proposals.accept(
+                connection, seqs, author=author, reason=reason, four_eyes=four_eyes
+            )
+
+    def reject(self, seqs: Iterable[int], *, author: str, reason: str) -> int:
+        with self._writing() as connection:
+            return proposals.reject(connection, seqs, author=author, reason=reason)
 
     def delete(self, kind: str, record_id: str, *, author: str, reason: str | None = None) -> None:
         with self._writing() as connection:
@@ -146,10 +176,11 @@ class Store:
         with self._reading() as connection:
             return reader.journal_head(connection)
 
-    def restricted_keys(self) -> set[tuple[str, str]]:
-        """(kind, id) of every restricted record, for the public projection."""
+    def withheld_keys(self) -> set[tuple[str, str]]:
+        """(kind, id) of every record the public projection withholds (restricted ones and
+        those that cannot be shown without them): no public output may point at one."""
         with self._reading() as connection:
-            return reader.restricted_keys(connection)
+            return reader.withheld_keys(connection)
 
     def referrers(self, kind: str, record_id: str) -> list[tuple[str, str, str]]:
         with self._reading() as connection:

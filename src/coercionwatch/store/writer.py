@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from coercionwatch.ingest import Incoming
 from coercionwatch.model import (
     InvalidInput,
+    Key,
     Location,
     Problem,
     Record,
@@ -31,8 +32,9 @@ from coercionwatch.model import (
 from coercionwatch.model.types import utc_timestamp
 
 from .journal import GENESIS, entry_hash
-from .schema import journal, records, refs, versions
+from .schema import journal, proposals, records, refs, versions
 from .search import IndexEntry, index_rows, indexed_text, unindex
+from .withheld import refresh_withheld
 
 BATCH_SIZE = 500
 
@@ -43,6 +45,8 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    proposed: list[int] = field(default_factory=list)
+    """Journal sequence numbers of the proposals written (each one's id)."""
 
 
 def connection_max_pk(connection: Connection) -> int:
@@ -74,8 +78,15 @@ class JournalWriter:
         return self._pk
 
     def entry(
-        self, action: str, kind: str, record_id: str, version: int, version_hash: str | None
+        self,
+        action: str,
+        kind: str,
+        record_id: str,
+        version: int,
+        version_hash: str | None,
+        reason: str | None = None,
     ) -> dict[str, Any]:
+        """The next entry; `reason` overrides the writer's own (an accepted proposal's)."""
         self.seq += 1
         fields = {
             "seq": self.seq,
@@ -86,7 +97,7 @@ class JournalWriter:
             "record_id": record_id,
             "version": version,
             "version_hash": version_hash,
-            "reason": self.reason,
+            "reason": reason if reason is not None else self.reason,
             "prev_hash": self.head,
         }
         self.head = entry_hash(**fields)
@@ -134,25 +145,92 @@ def _existing(connection: Connection, keys: list[tuple[str, str]]) -> dict[tuple
     return found
 
 
-def write_batch(
-    connection: Connection, writer: JournalWriter, batch: list[Incoming], summary: ImportSummary
-) -> None:
-    """Create, update or leave unchanged each record of a batch."""
-    prepared = [_prepare(item) for item in batch]
-    existing = _existing(
-        connection, [(p.incoming.record.kind, p.incoming.record.id) for p in prepared]
+def _latest_versions(connection: Connection, keys: list[tuple[str, str]]) -> dict[Key, int]:
+    """The highest stored version of each record: proposals use up numbers too."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, record_id in keys:
+        by_kind.setdefault(kind, []).append(record_id)
+    found: dict[Key, int] = {}
+    for kind, ids in by_kind.items():
+        rows = connection.exec_driver_sql(
+            "SELECT id, MAX(version) FROM versions "
+            f"WHERE kind = {_marks(connection, 1)} AND id IN ({_marks(connection, len(ids))}) "
+            "GROUP BY id",
+            (kind, *ids),
+        )
+        found.update({(kind, row[0]): row[1] for row in rows})
+    return found
+
+
+def _open_proposal_hashes(
+    connection: Connection, keys: list[tuple[str, str]]
+) -> dict[Key, set[str]]:
+    rows = connection.execute(
+        select(proposals.c.kind, proposals.c.record_id, versions.c.hash)
+        .join(
+            versions,
+            and_(
+                versions.c.kind == proposals.c.kind,
+                versions.c.id == proposals.c.record_id,
+                versions.c.version == proposals.c.version,
+            ),
+        )
+        .where(
+            proposals.c.status == "open",
+            tuple_(proposals.c.kind, proposals.c.record_id).in_(keys),
+        )
     )
+    found: dict[Key, set[str]] = {}
+    for row in rows:
+        found.setdefault((row.kind, row.record_id), set()).add(row.hash)
+    return found
+
+
+def write_batch(
+    connection: Connection,
+    writer: JournalWriter,
+    batch: list[Incoming],
+    summary: ImportSummary,
+    *,
+    propose: bool = False,
+    accepted: Mapping[Key, tuple[int, str | None]] | None = None,
+) -> None:
+    """Create, update or leave unchanged each record of a batch.
+
+    With `propose`, each change becomes a proposal: a stored, journaled version that is
+    not current. `accepted` makes stored proposals current: (version, its reason) by key.
+    """
+    prepared = [_prepare(item) for item in batch]
+    keys = [(p.incoming.record.kind, p.incoming.record.id) for p in prepared]
+    existing = _existing(connection, keys)
+    latest = {} if accepted is not None else _latest_versions(connection, keys)
+    pending = _open_proposal_hashes(connection, keys) if propose else {}
     new_versions, entries, new_records, changed, indexed, replaced = [], [], [], [], [], []
+    proposal_rows = []
     for item in prepared:
         record = item.incoming.record
-        current = existing.get((record.kind, record.id))
-        if current is not None and not current.deleted and current.hash == item.digest:
+        key = (record.kind, record.id)
+        current = existing.get(key)
+        live = current is not None and not current.deleted
+        if (live and current.hash == item.digest) or item.digest in pending.get(key, ()):
             summary.unchanged += 1
             continue
-        version = current.version + 1 if current is not None else 1
-        action = "create" if current is None or current.deleted else "update"
-        new_versions.append((record.kind, record.id, version, item.digest, item.body))
-        entry = writer.entry(action, record.kind, record.id, version, item.digest)
+        reason = None
+        if accepted is not None:
+            version, reason = accepted[key]
+        else:
+            # A delete takes a number without storing a version; proposals store one.
+            version = max(latest.get(key, 0), current.version if current else 0) + 1
+            new_versions.append((record.kind, record.id, version, item.digest, item.body))
+        if propose:
+            entry = writer.entry("propose", record.kind, record.id, version, item.digest)
+            entries.append(tuple(entry[c] for c in JOURNAL_COLUMNS))
+            base = current.version if current is not None else 0
+            proposal_rows.append((entry["seq"], record.kind, record.id, version, base, "open"))
+            summary.proposed.append(entry["seq"])
+            continue
+        action = "update" if live else "create"
+        entry = writer.entry(action, record.kind, record.id, version, item.digest, reason)
         entries.append(tuple(entry[c] for c in JOURNAL_COLUMNS))
         row = (
             version,
@@ -172,17 +250,22 @@ def write_batch(
         else:
             pk = current.pk
             changed.append((*row, pk))
-            if not current.deleted:
+            if live:
                 replaced.append(_indexed_entry(connection, current))
-            if action == "create":
-                summary.created += 1
-            else:
                 summary.updated += 1
+            else:
+                summary.created += 1
         indexed.append((pk, record, item.data))
     if not entries:
         return
     _insert_rows(connection, "versions", "kind, id, version, hash, body", new_versions)
     _insert_rows(connection, "journal", ", ".join(JOURNAL_COLUMNS), entries)
+    _insert_rows(
+        connection,
+        "proposals",
+        "seq, kind, record_id, version, base_version, status",
+        proposal_rows,
+    )
     _insert_rows(connection, "records", f"pk, {RECORD_COLUMNS}, kind, id", new_records)
     if changed:
         sets = ", ".join(f"{c} = {_marks(connection, 1)}" for c in RECORD_COLUMNS.split(", "))
@@ -190,12 +273,18 @@ def write_batch(
         connection.exec_driver_sql(
             f"UPDATE records SET {sets}, kind = {mark}, id = {mark} WHERE pk = {mark}", changed
         )
-    _write_references(connection, [record for _, record, _ in indexed], [r[-1] for r in changed])
-    index_rows(
-        connection,
-        [(pk, record.heading(), indexed_text(record.kind, data)) for pk, record, data in indexed],
-        replaced=replaced,
-    )
+    if indexed:
+        _write_references(
+            connection, [record for _, record, _ in indexed], [r[-1] for r in changed]
+        )
+        index_rows(
+            connection,
+            [
+                (pk, record.heading(), indexed_text(record.kind, data))
+                for pk, record, data in indexed
+            ],
+            replaced=replaced,
+        )
 
 
 JOURNAL_COLUMNS = (
@@ -245,9 +334,13 @@ small, so that a large import does not keep every record alive until the end."""
 
 
 def missing_references(
-    connection: Connection, wanted: dict[tuple[str, str], list[Referrer]]
+    connection: Connection,
+    wanted: dict[tuple[str, str], list[Referrer]],
+    *,
+    proposed: bool = False,
 ) -> list[Problem]:
-    """Problems for every referenced record that exists neither in the batch nor the store."""
+    """Problems for every referenced record that exists neither in the batch nor the store
+    (nor, with `proposed`, in an open proposal: a proposal may build on another)."""
     keys = list(wanted)
     found: set[tuple[str, str]] = set()
     for start in range(0, len(keys), BATCH_SIZE):
@@ -260,6 +353,16 @@ def missing_references(
                 )
             )
         )
+        if proposed:
+            found.update(
+                (row.kind, row.record_id)
+                for row in connection.execute(
+                    select(proposals.c.kind, proposals.c.record_id).where(
+                        tuple_(proposals.c.kind, proposals.c.record_id).in_(chunk),
+                        proposals.c.status == "open",
+                    )
+                )
+            )
     return [
         Problem(
             location,
@@ -295,8 +398,10 @@ def import_records(
     author: str,
     reason: str | None,
     on_record: Callable[[], None] | None = None,
+    propose: bool = False,
 ) -> ImportSummary:
     """Write every record, or raise InvalidInput naming every problem and write nothing.
+    With `propose`, every change is written as a proposal instead (see write_batch).
 
     The caller owns the transaction and must roll it back when this raises.
     """
@@ -341,16 +446,18 @@ def import_records(
             continue  # keep validating to report everything, but write nothing more
         batch.append(item)
         if len(batch) >= BATCH_SIZE:
-            write_batch(connection, writer, batch, summary)
+            write_batch(connection, writer, batch, summary, propose=propose)
             batch = []
     if not problems:
-        write_batch(connection, writer, batch, summary)
+        write_batch(connection, writer, batch, summary, propose=propose)
     unresolved = {key: users for key, users in wanted.items() if key not in seen}
-    problems.extend(missing_references(connection, unresolved))
+    problems.extend(missing_references(connection, unresolved, proposed=propose))
     unresolved_soft = {key: users for key, users in soft.items() if key not in seen}
     summary.warnings.extend(missing_references(connection, unresolved_soft))
     if problems:
         raise InvalidInput(problems)
+    if summary.created or summary.updated:
+        refresh_withheld(connection)
     return summary
 
 
@@ -391,3 +498,4 @@ def delete_record(
     )
     connection.execute(delete(refs).where(refs.c.from_kind == kind, refs.c.from_id == record_id))
     unindex(connection, [_indexed_entry(connection, row)])
+    refresh_withheld(connection)

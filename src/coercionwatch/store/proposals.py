@@ -1,0 +1,245 @@
+"""Proposals: versions that a program inferred or a contributor submitted, stored and
+journaled but neither current nor public until a person accepts them.
+
+A proposal is named by the sequence number of the journal entry that proposed it. Accepting
+journals the decision (`accept`, with who and why) and then the change itself (`create` or
+`update`, with the proposal's own reason); rejecting journals `reject` with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection
+
+from coercionwatch.ingest import Incoming
+from coercionwatch.model import (
+    InvalidInput,
+    Key,
+    Location,
+    Problem,
+    load_record,
+    reference_values,
+)
+from coercionwatch.model.changes import field_changes
+
+from .schema import journal, proposals, records, versions
+from .withheld import refresh_withheld
+from .writer import ImportSummary, JournalWriter, missing_references, write_batch
+
+STATUSES = ("open", "accepted", "rejected")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    seq: int
+    kind: str
+    record_id: str
+    version: int
+    hash: str
+    base_version: int
+    status: str
+    author: str
+    at: str
+    reason: str | None
+    body: dict[str, Any]
+    current_version: int
+    current: dict[str, Any] | None
+    """The record's current body, or None when the proposal would create it."""
+    decided_seq: int | None
+
+    @property
+    def action(self) -> str:
+        return "update" if self.base_version and self.current is not None else "create"
+
+    @property
+    def stale(self) -> bool:
+        """The record moved on since this was proposed: accepting it would undo that."""
+        return self.status == "open" and self.current_version != self.base_version
+
+    def changes(self) -> dict[str, Any]:
+        return field_changes(self.current, self.body)
+
+
+def _query(connection: Connection) -> Any:
+    proposed = versions.alias("proposed")
+    now = versions.alias("now")
+    return (
+        select(
+            proposals,
+            journal.c.author,
+            journal.c.at,
+            journal.c.reason,
+            proposed.c.hash,
+            proposed.c.body,
+            records.c.version.label("current_version"),
+            records.c.deleted,
+            now.c.body.label("current_body"),
+        )
+        .join(journal, journal.c.seq == proposals.c.seq)
+        .join(
+            proposed,
+            and_(
+                proposed.c.kind == proposals.c.kind,
+                proposed.c.id == proposals.c.record_id,
+                proposed.c.version == proposals.c.version,
+            ),
+        )
+        .outerjoin(
+            records,
+            and_(records.c.kind == proposals.c.kind, records.c.id == proposals.c.record_id),
+        )
+        .outerjoin(
+            now,
+            and_(
+                now.c.kind == records.c.kind,
+                now.c.id == records.c.id,
+                now.c.version == records.c.version,
+            ),
+        )
+    )
+
+
+def _proposal(row: Any) -> Proposal:
+    live = row.current_body is not None and not row.deleted
+    return Proposal(
+        seq=row.seq,
+        kind=row.kind,
+        record_id=row.record_id,
+        version=row.version,
+        hash=row.hash,
+        base_version=row.base_version,
+        status=row.status,
+        author=row.author,
+        at=row.at,
+        reason=row.reason,
+        body=orjson.loads(row.body),
+        current_version=row.current_version or 0,
+        current=orjson.loads(row.current_body) if live else None,
+        decided_seq=row.decided_seq,
+    )
+
+
+def list_proposals(
+    connection: Connection, status: str | None = "open", kind: str | None = None
+) -> list[Proposal]:
+    query = _query(connection).order_by(proposals.c.seq)
+    if status:
+        query = query.where(proposals.c.status == status)
+    if kind:
+        query = query.where(proposals.c.kind == kind)
+    return [_proposal(row) for row in connection.execute(query)]
+
+
+def _chosen(connection: Connection, seqs: Iterable[int]) -> tuple[list[Proposal], list[Problem]]:
+    wanted = list(dict.fromkeys(seqs))
+    rows = connection.execute(_query(connection).where(proposals.c.seq.in_(wanted)))
+    found = {row.seq: _proposal(row) for row in rows}
+    problems = [
+        Problem(Location(f"proposal {seq}"), "no such proposal")
+        for seq in wanted
+        if seq not in found
+    ]
+    chosen = [found[seq] for seq in wanted if seq in found]
+    for proposal in chosen:
+        if proposal.status != "open":
+            problems.append(_problem(proposal, f"already {proposal.status}"))
+    return chosen, problems
+
+
+def _problem(proposal: Proposal, message: str) -> Problem:
+    return Problem(Location(f"proposal {proposal.seq}"), message, proposal.kind, proposal.record_id)
+
+
+def accept(
+    connection: Connection,
+    seqs: Iterable[int],
+    *,
+    author: str,
+    reason: str | None,
+    four_eyes: bool = False,
+) -> ImportSummary:
+    """Make proposals current, all or nothing; the caller rolls back when this raises."""
+    writer = JournalWriter(connection, author, reason)  # takes the write lock first
+    chosen, problems = _chosen(connection, seqs)
+    seen: dict[Key, int] = {}
+    for proposal in chosen:
+        key = (proposal.kind, proposal.record_id)
+        if key in seen:
+            problems.append(_problem(proposal, f"proposal {seen[key]} changes the same record"))
+        seen[key] = proposal.seq
+        if four_eyes and proposal.author == author:
+            problems.append(
+                _problem(proposal, f"proposed by {author}; four eyes: someone else must accept it")
+            )
+        if proposal.stale:
+            problems.append(
+                _problem(
+                    proposal,
+                    f"the record changed since it was proposed (now version "
+                    f"{proposal.current_version}, proposed on version {proposal.base_version}); "
+                    "reject it and propose again",
+                )
+            )
+    batch = [Incoming(load_record(p.kind, p.body), Location(f"proposal {p.seq}")) for p in chosen]
+    wanted: dict[Key, list[tuple[Location, str, str, str]]] = {}
+    for item in batch:
+        record = item.record
+        for path, target_kind in type(record).references.items():
+            for target in reference_values(record, path):
+                if (target_kind, target) not in seen:
+                    wanted.setdefault((target_kind, target), []).append(
+                        (item.location, record.kind, record.id, path)
+                    )
+    problems.extend(
+        Problem(
+            p.location,
+            p.message + " (accept the proposal that adds it first, or with it)",
+            p.kind,
+            p.record_id,
+            p.field,
+        )
+        for p in missing_references(connection, wanted)
+    )
+    if problems:
+        raise InvalidInput(problems)
+    decisions = [writer.entry("accept", p.kind, p.record_id, p.version, p.hash) for p in chosen]
+    connection.execute(insert(journal), decisions)
+    summary = ImportSummary()
+    stored = {(p.kind, p.record_id): (p.version, p.reason) for p in chosen}
+    write_batch(connection, writer, batch, summary, accepted=stored)
+    _decide(connection, chosen, decisions, "accepted")
+    refresh_withheld(connection)
+    return summary
+
+
+def reject(connection: Connection, seqs: Iterable[int], *, author: str, reason: str) -> int:
+    """Close proposals without making them current; their versions stay in the history."""
+    if not reason.strip():
+        raise InvalidInput([Problem(Location("(reject)"), "a reason is required", field="reason")])
+    writer = JournalWriter(connection, author, reason)
+    chosen, problems = _chosen(connection, seqs)
+    if problems:
+        raise InvalidInput(problems)
+    decisions = [writer.entry("reject", p.kind, p.record_id, p.version, p.hash) for p in chosen]
+    connection.execute(insert(journal), decisions)
+    _decide(connection, chosen, decisions, "rejected")
+    return len(chosen)
+
+
+def _decide(
+    connection: Connection,
+    chosen: list[Proposal],
+    decisions: list[dict[str, Any]],
+    status: str,
+) -> None:
+    for proposal, decision in zip(chosen, decisions, strict=True):
+        connection.execute(
+            update(proposals)
+            .where(proposals.c.seq == proposal.seq)
+            .values(status=status, decided_seq=decision["seq"])
+        )
