@@ -379,18 +379,33 @@ def history(
 
 @app.command()
 def verify(as_json: JsonOption = False) -> None:
-    """Re-hash the journal chain and every stored version; exit 1 at the first fault."""
+    """Re-hash the journal and every version, recompute every derived table; exit 1 at the
+    first fault."""
     with opened() as store:
         faults = store.verify()
         counts = store.count()
+        seq, tip = store.journal_tip()
     if as_json:
-        emit_json({"ok": not faults, "faults": [str(f) for f in faults], "records": counts})
+        emit_json(
+            {
+                "ok": not faults,
+                "faults": [str(f) for f in faults],
+                "records": counts,
+                "journalHead": {"seq": seq, "hash": tip},
+            }
+        )
     elif faults:
         errors.print(f"[bold red]verify failed at {faults[0]}[/]", highlight=False)
         for fault in faults[1:20]:
             errors.print(f"  also: {fault}", markup=False, highlight=False)
     else:
-        console.print(f"Journal and versions verified: {sum(counts.values())} current records.")
+        console.print(
+            f"Journal, versions and derived tables verified: {sum(counts.values())} current "
+            "records."
+        )
+    if not as_json:
+        # Noted down and compared later, the head shows whether the journal was rolled back.
+        console.print(f"Journal head: entry {seq}, {tip}", highlight=False, soft_wrap=True)
     if faults:
         raise typer.Exit(1)
 

@@ -139,6 +139,13 @@ def all_journal_updates(connection: Connection, kind: str) -> dict[str, list[Upd
     return found
 
 
+def journal_tip(connection: Connection) -> tuple[int, str]:
+    row = connection.execute(
+        select(journal.c.seq, journal.c.entry_hash).order_by(journal.c.seq.desc()).limit(1)
+    ).first()
+    return (row.seq, row.entry_hash) if row else (0, "0" * 64)
+
+
 def journal_head(connection: Connection) -> int:
     return connection.execute(select(func.coalesce(func.max(journal.c.seq), 0))).scalar_one()
 

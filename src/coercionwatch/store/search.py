@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from coercionwatch.model import KINDS
+from coercionwatch.model import KINDS, pointer_fields
 
 MAX_INDEXED_CHARS = 400_000
 MAX_QUERY_CHARS = 500
@@ -39,15 +39,19 @@ class SearchHit:
 
 def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset()) -> str:
     """Every human-readable string in a record body, markup removed; ids are left out."""
+    # Keys in sorted order: the same body gives the same text whatever order its keys came
+    # in, as SQLite's contentless index needs to remove an entry it holds.
     parts: list[str] = []
-    pending: list[Any] = [v for k, v in body.items() if k not in skipped and k not in _SKIPPED_KEYS]
+    pending: list[Any] = [
+        body[k] for k in sorted(body) if k not in skipped and k not in _SKIPPED_KEYS
+    ]
     while pending:
         value = pending.pop()
         kind = type(value)
         if kind is str:
             parts.append(html.unescape(_TAG.sub(" ", value)) if "<" in value else value)
         elif kind is dict:
-            pending.extend(v for k, v in value.items() if k not in _SKIPPED_KEYS)
+            pending.extend(value[k] for k in sorted(value) if k not in _SKIPPED_KEYS)
         elif kind is list:
             pending.extend(value)
     parts.reverse()
@@ -55,8 +59,9 @@ def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset())
 
 
 def indexed_text(kind: str, body: dict[str, Any]) -> str:
-    """The text a record is indexed with: ids of the records it points at are left out."""
-    skipped = frozenset(path.split(".")[0] for path in KINDS[kind].references)
+    """The text a record is indexed with: ids of the records it points at are left out,
+    soft pointers too, so no search snippet can name a withheld record."""
+    skipped = frozenset(path.split(".")[0] for path in pointer_fields(KINDS[kind]))
     return searchable_text(body, skipped)
 
 

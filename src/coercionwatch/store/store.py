@@ -14,6 +14,7 @@ from coercionwatch.model.lists import ListSnapshot
 
 from . import lists, proposals, reader, search, writer
 from .database import create_database_engine, migrate
+from .derived import check_derived
 from .journal import ChainFault, check_chain
 from .reader import StoredRecord, Version
 from .writer import ImportSummary
@@ -202,6 +203,12 @@ class Store:
             )
 
     def verify(self) -> list[ChainFault]:
-        """Every fault in the journal chain, the stored versions and the current records."""
+        """Every fault in the journal chain and the stored versions, then every difference
+        between the derived tables and what versions and journal imply."""
         with self._reading() as connection:
-            return list(check_chain(connection))
+            return [*check_chain(connection), *check_derived(connection)]
+
+    def journal_tip(self) -> tuple[int, str]:
+        """(sequence, hash) of the newest journal entry: note it to detect a rollback later."""
+        with self._reading() as connection:
+            return reader.journal_tip(connection)
