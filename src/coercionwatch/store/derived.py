@@ -218,9 +218,7 @@ def _postgres_index(
         elif found != (title, body):
             yield _fault((kind, record_id), "its search index entry is not its current text")
     for pk in sorted(stored):
-        yield ChainFault(
-            None, None, None, f"the search index holds an entry ({pk}) for no live record"
-        )
+        yield ChainFault(None, None, None, f"the search index holds entry {pk} of no live record")
 
 
 def _sqlite_index(
