@@ -1,11 +1,14 @@
 """A planted restricted marker must not surface anywhere the public can look."""
 
 import gzip
+import json
 import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from coercionwatch.cli.app import app
 from coercionwatch.ingest import read_records
 from coercionwatch.publish.site import build_site
 from tests.helpers import write_json
@@ -13,7 +16,17 @@ from tests.helpers import write_json
 from .conftest import SITE, serve_app
 
 MARKER = "ZZRESTRICTEDZZ"
-SECRET_IDS = ["witness-zz", "m-witness-zz", "lead-zz", "hidden-incident-zz", "r-hidden-zz"]
+SECRET_IDS = [
+    "witness-zz",
+    "m-witness-zz",
+    "lead-zz",
+    "hidden-incident-zz",
+    "r-hidden-zz",
+    "informant-zz",
+    "r-by-informant-zz",
+]
+"""Ids of records that are restricted, or withheld because of what they point at: not even
+an id may appear in public, so the markers are in ids and slugs as well as in text."""
 
 
 @pytest.fixture
@@ -66,6 +79,54 @@ def planted(demo_store, tmp_path):
             "date": "2026-01-03",
             "visibility": "restricted",
             "summary": f"Private note {MARKER}",
+        },
+        {
+            "kind": "incident",
+            "slug": "public-incident-with-a-hidden-neighbour",
+            "title": "A public incident",
+            "date": "2026-01-05",
+            "summary": "Its related incidents include one that is not public.",
+            "category": "cyber",
+            "severity": "limited",
+            "posture": "alleged",
+            "relatedIncidents": ["hidden-incident-zz", "eo-14203-designations-2025"],
+        },
+        {
+            "kind": "response",
+            "id": "r-answers-withheld",
+            "actor": "france",
+            "stance": "condemn",
+            "forum": "national",
+            "answers": ["m-witness-zz", "eo-14203-order"],
+            "date": "2026-01-06",
+            "summary": "A public answer to a measure that cannot be shown.",
+        },
+        {
+            "kind": "countermeasure",
+            "id": "cm-covers-withheld",
+            "name": "A protection covering a withheld measure",
+            "layer": "legal",
+            "type": "litigation",
+            "status": "pending",
+            "covers": ["m-witness-zz", "eo-14203-order"],
+            "date": "2026-01-07",
+        },
+        {
+            "kind": "actor",
+            "id": "informant-zz",
+            "name": "Informant",
+            "type": "person",
+            "visibility": "restricted",
+        },
+        {
+            "kind": "response",
+            "id": "r-by-informant-zz",
+            "actor": "informant-zz",
+            "stance": "concern",
+            "forum": "national",
+            "answers": ["eo-14203-order"],
+            "date": "2026-01-08",
+            "summary": "Said by someone who must stay unnamed.",
         },
         {
             "kind": "response",
@@ -141,6 +202,37 @@ def test_the_static_site_never_shows_restricted_material(planted, tmp_path):
         assert not _leaks(text), (str(path.relative_to(folder)), _leaks(text))
     for secret in SECRET_IDS:
         assert not list(folder.rglob(f"*{secret}*"))
+
+
+def test_exports_never_show_restricted_material(planted, database, tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "export"
+    formats = "--format=json,csv"
+    result = runner.invoke(app, ["--db", database, "export", "all", str(folder), formats])
+    assert result.exit_code == 0, result.output
+    written = sorted(folder.iterdir())
+    assert len(written) == 14
+    for path in written:
+        text = path.read_text("utf-8")
+        assert not _leaks(text), (path.name, _leaks(text))
+    assert "r-answers-withheld" in (folder / "response.json").read_text("utf-8")
+    single = ["--db", database, "export", "incident", "public-incident-with-a-hidden-neighbour"]
+    envelope = runner.invoke(app, single)
+    assert envelope.exit_code == 0, envelope.output
+    assert not _leaks(envelope.stdout)
+    related = json.loads(envelope.stdout)["record"]["relatedIncidents"]
+    assert related == ["eo-14203-designations-2025"]
+    for hidden in ("hidden-incident-zz",):
+        refused = runner.invoke(app, ["--db", database, "export", "incident", hidden])
+        assert refused.exit_code == 2 and not _leaks(refused.stdout)
+
+
+def test_public_search_skips_withheld_records(planted):
+    for words in ("unnamed", "cannot be shown", "witness", "informant"):
+        hits = planted.search(words, public_only=True)
+        assert not any(_leaks(f"{h.kind} {h.id} {h.title} {h.snippet}") for h in hits), words
+    hits = planted.search("unnamed")  # researchers, on the command line, see everything
+    assert "r-by-informant-zz" in [h.id for h in hits]
 
 
 def _inflate(data: bytes) -> bytes:
