@@ -38,3 +38,42 @@ def test_public_view_filters_a_stream():
         Actor(id="witness-a", name="W", type="person", visibility="restricted"),
     ]
     assert [r.id for r in public_view(records, RESTRICTED)] == ["a"]
+
+
+def test_the_withheld_set_follows_required_pointers_to_a_fixed_point():
+    from coercionwatch.model import withheld_set
+
+    edges = [
+        ("measure", "m1", "target", "actor", "witness"),  # required: withheld with it
+        ("response", "r1", "actor", "actor", "witness"),  # required
+        ("response", "r2", "answers", "measure", "m1"),  # a list: only the pointer goes
+        ("measure", "m2", "sources", "source", "s1"),
+        ("measure", "m3", "imposer", "actor", "a-public"),
+    ]
+    assert withheld_set({("actor", "witness")}, edges) == {
+        ("actor", "witness"),
+        ("measure", "m1"),
+        ("response", "r1"),
+    }
+
+
+def test_soft_pointers_to_withheld_records_are_dropped():
+    from coercionwatch.model import Incident
+
+    incident = Incident(
+        slug="public-one",
+        title="Public",
+        date="2025",
+        summary="s",
+        category="cyber",
+        severity="limited",
+        posture="alleged",
+        related_incidents=["secret-one", "other"],
+    )
+    shown = project(incident, {("incident", "secret-one")})
+    assert shown is not None and shown.related_incidents == ["other"]
+
+
+def test_a_withheld_public_record_is_not_shown():
+    measure = Measure(id="m", type="threat", imposer="usa", target="a")
+    assert project(measure, {("measure", "m")}) is None
