@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -59,3 +60,20 @@ def parse_edited(text: str, original: Record, name: str = "(edited record)") -> 
     if problems:
         raise InvalidInput(problems)
     return records[0].record
+
+
+def differences(before: Record, after: Record) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each top-level field whose value differs."""
+    old, new = native_record(before), native_record(after)
+    fields = [*old, *(name for name in new if name not in old)]
+    changed = [name for name in fields if old.get(name) != new.get(name)]
+    return [(name, old.get(name), new.get(name)) for name in changed]
+
+
+def keep(text: str, kind: str, record_id: str) -> Path:
+    """Save edited text that could not be stored, so the work is not lost; it is a record file
+    that `import` reads."""
+    handle, name = tempfile.mkstemp(prefix=f"coercionwatch-{kind}-{record_id}-", suffix=".yaml")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    return Path(name)

@@ -1,6 +1,7 @@
 """Store and journal: records, every version of them, and the hash-chained journal."""
 
-from .database import database_url
+from .conflicts import Conflict, VersionConflict
+from .database import database_url, is_lock_timeout
 from .journal import ChainFault, JournalEntry
 from .reader import StoredRecord, Version
 from .search import SearchHit
@@ -9,11 +10,14 @@ from .writer import ImportSummary
 
 __all__ = [
     "ChainFault",
+    "Conflict",
     "ImportSummary",
     "JournalEntry",
     "SearchHit",
     "Store",
     "StoredRecord",
     "Version",
+    "VersionConflict",
     "database_url",
+    "is_lock_timeout",
 ]
