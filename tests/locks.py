@@ -4,12 +4,15 @@ them waiting for it, then let go. No sleeping and hoping."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -72,24 +75,26 @@ def _sqlite_waiters(pids: Sequence[int]) -> int:
     # SQLite's busy handler sleeps between attempts; nothing else in these processes sleeps.
     waiting = 0
     for pid in pids:
-        try:
+        with suppress(FileNotFoundError):
             waiting += Path(f"/proc/{pid}/wchan").read_text() == "hrtimer_nanosleep"
-        except FileNotFoundError:
-            pass
     return waiting
 
 
 def wait_until_waiting(
-    database: str, name: str, pids: Sequence[int], alive: Callable[[], bool], count: int
+    database: str,
+    name: str,
+    pids: Callable[[], Sequence[int]],
+    alive: Callable[[], bool],
+    count: int = 1,
 ) -> None:
     """Return once `count` contenders wait for a lock: on PostgreSQL, connections named
-    `name`; on SQLite, the processes `pids`. Fails if `alive` turns false first."""
+    `name`; on SQLite, processes among `pids()`. Fails if `alive` turns false first."""
     deadline = time.monotonic() + DEADLINE
     while True:
         if is_postgres(database):
             waiting = _postgres_waiters(database, name)
         else:
-            waiting = _sqlite_waiters(pids)
+            waiting = _sqlite_waiters(pids())
         if waiting >= count:
             return
         assert alive(), f"a contender finished instead of waiting for the lock ({waiting} waited)"
@@ -109,10 +114,13 @@ class Contender:
     def wait_until_waiting(self) -> None:
         pid = self.process.pid
         assert pid is not None
-        wait_until_waiting(self.database, self.name, [pid], self.process.is_alive, 1)
+        try:
+            wait_until_waiting(self.database, self.name, lambda: [pid], self.process.is_alive)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {self.outcome()}") from None
 
     def outcome(self) -> str:
-        """"ok", or the exception it raised as "TypeName: message"."""
+        """ "ok", or the exception it raised as "TypeName: message"."""
         self.process.join(DEADLINE)
         assert self.process.exitcode == 0, f"the contender ended with {self.process.exitcode}"
         return self.results.get()
@@ -137,3 +145,43 @@ def _report(results: Any, job: Callable[..., Any], *args: Any) -> None:
         results.put(f"{type(exc).__name__}: {exc}")
     else:
         results.put("ok")
+
+
+@dataclass
+class Program:
+    """The `coercionwatch` program running in a process of its own."""
+
+    process: subprocess.Popen[str]
+    database: str
+    name: str
+
+    def wait_until_waiting(self) -> None:
+        try:
+            wait_until_waiting(self.database, self.name, lambda: [self.process.pid], self.alive)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {self.finish().stderr}") from None
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def finish(self) -> subprocess.CompletedProcess[str]:
+        try:
+            out, err = self.process.communicate(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate()
+            raise AssertionError(f"still running after {DEADLINE} s: {err}") from None
+        return subprocess.CompletedProcess(self.process.args, self.process.returncode, out, err)
+
+
+def run_program(database: str, *args: str, env: dict[str, str] | None = None) -> Program:
+    """Start `coercionwatch --db DATABASE ARGS…`; on PostgreSQL its connections are named."""
+    location, name = tagged(database)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coercionwatch.cli", "--db", location, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    return Program(process, database, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
@@ -79,15 +80,29 @@ def create_database_engine(location: str | None, *, lock_seconds: float | None =
 
 
 def _sqlite_connect(milliseconds: int, dbapi_connection: Any, _record: Any) -> None:
-    # Take transactions into our own hands (see _sqlite_begin) and make them durable. The busy
-    # timeout comes first: switching a new file to WAL already waits on other openers.
+    # Take transactions into our own hands (see _sqlite_begin) and make them durable.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={milliseconds}")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _use_wal(cursor, milliseconds)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor, milliseconds: int) -> None:
+    """Switch the file to WAL (a no-op once it is). SQLite refuses the switch at once, without
+    its busy handler, while another connection holds a lock, as when several processes open a
+    new database together; so wait here as the busy handler would."""
+    deadline = time.monotonic() + milliseconds / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _postgresql_connect(milliseconds: int, dbapi_connection: Any, _record: Any) -> None:
