@@ -72,11 +72,12 @@ def _postgres_waiters(database: str, name: str) -> int:
 
 
 def _sqlite_waiters(pids: Sequence[int]) -> int:
-    # SQLite's busy handler sleeps between attempts; nothing else in these processes sleeps.
+    # SQLite's busy handler sleeps between attempts, and nothing else in these processes
+    # sleeps: Linux shows the kernel function a process waits in as its wchan.
     waiting = 0
     for pid in pids:
         with suppress(FileNotFoundError):
-            waiting += Path(f"/proc/{pid}/wchan").read_text() == "hrtimer_nanosleep"
+            waiting += "nanosleep" in Path(f"/proc/{pid}/wchan").read_text()
     return waiting
 
 
