@@ -155,6 +155,7 @@ class Program:
     process: subprocess.Popen[str]
     database: str
     name: str
+    result: subprocess.CompletedProcess[str] | None = None
 
     def wait_until_waiting(self) -> None:
         try:
@@ -166,13 +167,17 @@ class Program:
         return self.process.poll() is None
 
     def finish(self) -> subprocess.CompletedProcess[str]:
-        try:
-            out, err = self.process.communicate(timeout=DEADLINE)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            out, err = self.process.communicate()
-            raise AssertionError(f"still running after {DEADLINE} s: {err}") from None
-        return subprocess.CompletedProcess(self.process.args, self.process.returncode, out, err)
+        """What it wrote and how it ended, once it has (killed after DEADLINE)."""
+        if self.result is None:
+            try:
+                out, err = self.process.communicate(timeout=DEADLINE)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                out, err = self.process.communicate()
+                raise AssertionError(f"still running after {DEADLINE} s: {err}") from None
+            returncode = self.process.returncode
+            self.result = subprocess.CompletedProcess(self.process.args, returncode, out, err)
+        return self.result
 
 
 def run_program(database: str, *args: str, env: dict[str, str] | None = None) -> Program:

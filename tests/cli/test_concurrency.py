@@ -4,7 +4,10 @@ import json
 import signal
 import socket
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -15,7 +18,7 @@ from coercionwatch.store import Store
 from coercionwatch.store.database import MIGRATION_LOCK
 from tests.conftest import SHARED
 from tests.helpers import actor, basic_records, import_files, measure, write_json
-from tests.locks import DEADLINE, holding, run_program, wait_until_waiting
+from tests.locks import DEADLINE, Program, holding, run_program, wait_until_waiting
 
 
 def _editor(tmp_path: Path, old: str, new: str, meanwhile: list[str]) -> dict[str, str]:
@@ -31,9 +34,17 @@ def _editor(tmp_path: Path, old: str, new: str, meanwhile: list[str]) -> dict[st
     return {"EDITOR": f"{sys.executable} {script}", "VISUAL": ""}
 
 
-def _kept(stderr: str) -> Path:
+def _kept(stderr: str, folder: Path) -> Path:
     (line,) = [line for line in stderr.splitlines() if "Your edited text is kept in" in line]
-    return Path(line.rsplit(" ", 1)[1])
+    kept = Path(line.rsplit(" ", 1)[1])
+    assert kept.parent == folder
+    return kept
+
+
+@pytest.fixture(autouse=True)
+def temporary_files_here(tmp_path, monkeypatch):
+    """Edits that could not be saved are kept where this test's files go, not in /tmp."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def test_an_edit_is_refused_if_the_record_changed_while_the_editor_was_open(
@@ -51,13 +62,12 @@ def test_an_edit_is_refused_if_the_record_changed_while_the_editor_was_open(
     assert "nothing was saved" in result.stderr
     changed = [line for line in result.stderr.splitlines() if "aliases" in line]
     assert len(changed) == 1 and "KP" in changed[0]
-    kept = _kept(result.stderr)
+    kept = _kept(result.stderr, tmp_path)
     assert "name: Kimberly Prost" in kept.read_text("utf-8")
     assert f"coercionwatch import {kept} --if-version 2" in result.stderr
     now = cli_json("show", "actor", "prost")
     assert (now["name"], now["aliases"]) == ("Prost", ["KP"])
     assert [h["author"] for h in cli_json("history", "actor", "prost")] == ["loader", "importer"]
-    kept.unlink()
 
 
 def test_an_edit_of_a_record_deleted_meanwhile_is_refused(cli, cli_json, database, tmp_path):
@@ -68,13 +78,12 @@ def test_an_edit_of_a_record_deleted_meanwhile_is_refused(cli, cli_json, databas
     result = cli("edit", "measure", "m-prost", env=env)
 
     assert result.exit_code == 2 and "It has since been deleted." in result.stderr
-    kept = _kept(result.stderr)
+    kept = _kept(result.stderr, tmp_path)
     assert "status: lifted" in kept.read_text("utf-8")
     assert [h["action"] for h in cli_json("history", "measure", "m-prost")] == [
         "create",
         "delete",
     ]
-    kept.unlink()
 
 
 def test_an_edit_reports_the_version_it_wrote(cli, cli_json, tmp_path):
@@ -155,6 +164,7 @@ def test_every_writing_command_gives_up_on_a_held_lock_in_one_line(database, tmp
     editor = {
         **_editor(tmp_path, "status: active", "status: lifted", ["--help"]),
         "COERCIONWATCH_LOCK_TIMEOUT": "0.5",
+        "TMPDIR": str(tmp_path),
     }
     commands = [
         ["import", str(more)],
@@ -172,9 +182,7 @@ def test_every_writing_command_gives_up_on_a_held_lock_in_one_line(database, tmp
         assert "Traceback" not in result.stderr
         assert result.stderr.splitlines()[-1] == message, (command, result.stderr)
         if command[0] == "edit":
-            kept = _kept(result.stderr)
-            assert "status: lifted" in kept.read_text("utf-8")
-            kept.unlink()
+            assert "status: lifted" in _kept(result.stderr, tmp_path).read_text("utf-8")
         else:
             assert result.stderr.splitlines() == [message], (command, result.stderr)
     with Store.open(database) as store:
@@ -196,23 +204,33 @@ def _idle_connections(database: str, name: str) -> int:
     return row[0] if row else 0
 
 
+@contextmanager
+def _server(database: str, port: int) -> Iterator[Program]:
+    """`serve --workers 4`, stopped (SIGTERM, as Ctrl-C would) however the test ends."""
+    serving = run_program(database, "serve", "--workers", "4", "--port", str(port))
+    try:
+        yield serving
+    finally:
+        serving.process.send_signal(signal.SIGTERM)
+        serving.finish()
+
+
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 def test_four_web_workers_on_a_new_database_all_start(database):
     port = _free_port()
-    with holding(database, MIGRATION_LOCK):
-        serving = run_program(database, "serve", "--workers", "4", "--port", str(port))
-        # All four wait on the migration lock, so that they then go for the schema together.
-        wait_until_waiting(database, serving.name, lambda: [], serving.alive, count=4)
-    try:
+    with ExitStack() as stopping:
+        with holding(database, MIGRATION_LOCK):
+            serving = stopping.enter_context(_server(database, port))
+            # All four wait on the migration lock, then go for the schema together.
+            wait_until_waiting(database, serving.name, lambda: [], serving.alive, count=4)
         # Each worker that opened the store keeps one idle connection in its pool.
         deadline = time.monotonic() + DEADLINE
         while _idle_connections(database, serving.name) < 4:
-            assert serving.alive() and time.monotonic() < deadline, serving.finish().stderr
+            assert serving.alive(), "the server stopped before all four workers started"
+            assert time.monotonic() < deadline, "not all four workers opened the database"
             time.sleep(0.05)
         answers = [httpx.get(f"http://127.0.0.1:{port}/api", timeout=10) for _ in range(8)]
         assert [a.status_code for a in answers] == [200] * 8
         assert serving.alive()
-    finally:
-        serving.process.send_signal(signal.SIGTERM)
-        stopped = serving.finish()
-    assert "Traceback" not in stopped.stderr and "Error" not in stopped.stderr, stopped.stderr
+    stderr = serving.finish().stderr
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
