@@ -1,7 +1,20 @@
-from alembic.script import ScriptDirectory
+import time
 
-from coercionwatch.store import Store, database_url
-from coercionwatch.store.database import SCHEMA_HEAD, alembic_config, schema_revision
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import OperationalError
+
+from coercionwatch.store import Store, database_url, is_lock_timeout
+from coercionwatch.store.database import (
+    DEFAULT_LOCK_TIMEOUT,
+    LOCK_TIMEOUT_VARIABLE,
+    MIGRATION_LOCK,
+    SCHEMA_HEAD,
+    alembic_config,
+    schema_revision,
+)
+from tests.helpers import basic_records, import_files, write_json
+from tests.locks import contend, holding
 
 
 def test_the_known_head_is_alembics_head():
@@ -19,3 +32,39 @@ def test_locations_become_urls(tmp_path):
     assert database_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url(None).endswith("/coercionwatch.db")
+
+
+def _open(database: str) -> None:
+    Store.open(database).close()
+
+
+def test_five_processes_opening_a_new_database_at_once_all_succeed(database):
+    # Each waits on the lock the migration takes, so that all five then start together.
+    with holding(database, MIGRATION_LOCK):
+        openers = [contend(_open, database) for _ in range(5)]
+        for opener in openers:
+            opener.wait_until_waiting()
+    assert [opener.outcome() for opener in openers] == ["ok"] * 5
+    with Store.open(database) as store:
+        assert schema_revision(store.engine) == SCHEMA_HEAD
+        assert store.count() == {} and store.verify() == []
+
+
+def test_a_writer_gives_up_after_the_lock_timeout(database, tmp_path, monkeypatch):
+    path = write_json(tmp_path / "r.json", basic_records())
+    monkeypatch.setenv(LOCK_TIMEOUT_VARIABLE, "0.2")
+    with Store.open(database) as store, holding(database):
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as caught:
+            import_files(store, path)
+        assert is_lock_timeout(caught.value)
+        assert time.monotonic() - started < DEFAULT_LOCK_TIMEOUT
+    with Store.open(database, lock_timeout=5) as store:
+        assert import_files(store, path).created == 3
+
+
+@pytest.mark.parametrize("setting", ["soon", "0", "-1", "inf"])
+def test_a_lock_timeout_must_be_a_positive_number_of_seconds(setting, monkeypatch, tmp_path):
+    monkeypatch.setenv(LOCK_TIMEOUT_VARIABLE, setting)
+    with pytest.raises(ValueError, match="seconds"):
+        Store.open(str(tmp_path / "x.db"))

@@ -5,19 +5,26 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import OperationalError
 
-from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, read_records
+from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming, read_records
 from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record, project
 from coercionwatch.publish import DEFAULT_SITE, FORMATS, dumps_envelope, export_all, seed_envelope
 from coercionwatch.reference import reference_files
-from coercionwatch.store import ImportSummary, Store
+from coercionwatch.store import (
+    ImportSummary,
+    Store,
+    StoredRecord,
+    VersionConflict,
+    is_lock_timeout,
+)
 
 from . import editing
 from .output import (
@@ -73,13 +80,25 @@ def main_options(
     state.database = db
 
 
+LOCKED = "the database is locked by another writer; try again"
+LOCKED_STATUS = 1
+"""A lock timeout is not the user's mistake: the same command may well succeed when run
+again, which status 2 (change the input) would wrongly suggest."""
+
+
 @contextmanager
 def opened() -> Iterator[Store]:
-    store = Store.open(state.database)
+    """The store for one command. Every command opens it here, so this is the one place where
+    a writer that waited out the lock timeout (COERCIONWATCH_LOCK_TIMEOUT) gets one line
+    instead of a traceback."""
     try:
-        yield store
-    finally:
-        store.close()
+        with Store.open(state.database) as store:
+            yield store
+    except OperationalError as exc:
+        if not is_lock_timeout(exc):
+            raise
+        errors.print(f"[bold red]error:[/] {LOCKED}", highlight=False)
+        raise typer.Exit(LOCKED_STATUS) from None
 
 
 def fail(message: str) -> typer.Exit:
@@ -109,8 +128,13 @@ def run_import(
     reason: str | None,
     max_bytes: int,
     propose: bool = False,
+    if_version: int | None = None,
 ) -> ImportSummary:
-    """Import with a progress bar per file; on any problem, report all and exit 2."""
+    """Import with a progress bar per file; on any problem, report all and exit 2.
+
+    With `if_version`, the files must hold exactly one record, written only if it is still
+    at that version (0: only if it does not exist yet).
+    """
     show = errors.is_terminal
     columns = (
         TextColumn("{task.description}"),
@@ -126,16 +150,46 @@ def run_import(
             return lambda done: progress.update(task, completed=done)
 
         items = read_records(paths, max_bytes=max_bytes, progress=told)
+        expected = None
+        if if_version is not None:
+            items, key = single_record(items)
+            expected = {key: if_version} if key else None
         try:
-            summary = store.import_records(items, author=author, reason=reason, propose=propose)
+            summary = store.import_records(
+                items,
+                author=author,
+                reason=reason,
+                expected_versions=expected,
+                propose=propose,
+            )
         except InvalidInput as exc:
             report_problems(
                 exc.problems,
                 heading=f"import refused, nothing written ({len(exc.problems)} problem(s)):",
             )
             raise typer.Exit(2) from None
+        except VersionConflict as exc:
+            raise fail(f"import refused, nothing written: {exc}") from None
     report_warnings(summary.warnings)
     return summary
+
+
+def single_record(
+    items: Iterable[Incoming | Problem],
+) -> tuple[list[Incoming | Problem], tuple[str, str] | None]:
+    """The items of an import that must hold one record, and that record's (kind, id); the
+    key is None when the record is invalid, which the import then reports."""
+    taken: list[Incoming | Problem] = []
+    keys = []
+    for item in items:
+        taken.append(item)
+        if isinstance(item, Incoming):
+            keys.append((item.record.kind, item.record.id))
+            if len(keys) > 1:
+                raise fail("--if-version needs exactly one record to import; found more")
+    if not keys and not taken:
+        raise fail("--if-version needs exactly one record to import; found none")
+    return taken, keys[0] if keys else None
 
 
 @app.command("import")
@@ -152,6 +206,13 @@ def import_command(
             "--propose", help="Store the changes as proposals, for someone to accept or reject."
         ),
     ] = False,
+    if_version: Annotated[
+        int | None,
+        typer.Option(
+            help="Import one record only if it is still at this version (0: only if new).",
+            min=0,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import record files, all or nothing: one bad record and nothing is written."""
@@ -163,6 +224,7 @@ def import_command(
             reason=reason,
             max_bytes=max_file_size * 2**20,
             propose=propose,
+            if_version=if_version,
         )
     counts: dict[str, object] = {
         "created": summary.created,
@@ -170,6 +232,8 @@ def import_command(
         "unchanged": summary.unchanged,
         "warnings": len(summary.warnings),
     }
+    if if_version is not None:
+        (counts["version"],) = summary.versions.values()
     if propose:
         counts = {"proposed": summary.proposed, "unchanged": summary.unchanged}
     if as_json:
@@ -296,7 +360,10 @@ def edit(
     author: AuthorOption = None,
     reason: ReasonOption = None,
 ) -> None:
-    """Edit a record as YAML in $EDITOR; it is validated and journaled when saved."""
+    """Edit a record as YAML in $EDITOR; it is validated and journaled when saved.
+
+    The edit is saved only if no one changed the record while the editor was open.
+    """
     check_kind(kind)
     with opened() as store:
         found = store.get(kind, record_id)
@@ -308,17 +375,54 @@ def edit(
             try:
                 # Saving checks what validation cannot: that every id it points at exists.
                 edited = editing.parse_edited(text, found.record)
-                summary = store.save(edited, author=author_name(author), reason=reason)
+                summary = store.save(
+                    edited,
+                    author=author_name(author),
+                    reason=reason,
+                    expected_version=found.version,
+                )
                 break
             except InvalidInput as exc:
                 report_problems(exc.problems, heading="the edited record is not valid:")
                 if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True)):
                     errors.print("Nothing was saved.")
                     raise typer.Exit(2) from None
+            except VersionConflict:
+                report_edit_conflict(store, found, text)
+                raise typer.Exit(2) from None
+            except Exception:
+                # A lock timeout, say: reported by opened(), but the user's work is not lost.
+                errors.print(f"Your edited text is kept in {editing.keep(text, kind, record_id)}")
+                raise
     if summary.updated:
-        console.print(f"Saved {kind} {record_id}, version {found.version + 1}.")
+        console.print(f"Saved {kind} {record_id}, version {summary.versions[(kind, record_id)]}.")
     else:
         console.print("No changes.")
+
+
+def report_edit_conflict(store: Store, opened_as: StoredRecord, text: str) -> None:
+    """Someone changed the record while it was being edited: show what, keep the edit."""
+    record = opened_as.record
+    now = store.get(record.kind, record.id)
+    errors.print(
+        f"[bold red]error:[/] {record.kind} {record.id!r} changed while you were editing it "
+        f"(you opened version {opened_as.version}); nothing was saved.",
+        highlight=False,
+    )
+    if now is None:
+        errors.print("It has since been deleted.", highlight=False)
+    else:
+        changes = editing.differences(record, now.record)
+        headings = ["field", f"version {opened_as.version}", f"version {now.version} (now)"]
+        errors.print(rows_table("changed by someone else", headings, changes))
+    kept = editing.keep(text, record.kind, record.id)
+    errors.print(f"Your edited text is kept in {kept}", highlight=False)
+    if now is not None:
+        errors.print(
+            "To apply it over the current version, bring it up to date and run: "
+            f"coercionwatch import {kept} --if-version {now.version}",
+            highlight=False,
+        )
 
 
 @app.command()

@@ -7,11 +7,13 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from coercionwatch.ingest import Incoming, parse_item, yaml_items
 from coercionwatch.model import InvalidInput, Location, Problem, Record, native_record
+from coercionwatch.model.changes import field_changes
 
 
 def editor_command() -> list[str]:
@@ -59,3 +61,18 @@ def parse_edited(text: str, original: Record, name: str = "(edited record)") -> 
     if problems:
         raise InvalidInput(problems)
     return records[0].record
+
+
+def differences(before: Record, after: Record) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each top-level field whose value differs."""
+    changes = field_changes(native_record(before), native_record(after))
+    return [(name, change["before"], change["after"]) for name, change in changes.items()]
+
+
+def keep(text: str, kind: str, record_id: str) -> Path:
+    """Save edited text that could not be stored, so the work is not lost; it is a record file
+    that `import` reads."""
+    handle, name = tempfile.mkstemp(prefix=f"coercionwatch-{kind}-{record_id}-", suffix=".yaml")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    return Path(name)

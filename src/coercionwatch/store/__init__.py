@@ -1,6 +1,7 @@
 """Store and journal: records, every version of them, and the hash-chained journal."""
 
-from .database import database_url
+from .conflicts import Conflict, VersionConflict
+from .database import database_url, is_lock_timeout
 from .journal import ChainFault, JournalEntry
 from .proposals import Proposal
 from .reader import StoredRecord, Version
@@ -10,6 +11,7 @@ from .writer import ImportSummary
 
 __all__ = [
     "ChainFault",
+    "Conflict",
     "ImportSummary",
     "JournalEntry",
     "Proposal",
@@ -17,5 +19,7 @@ __all__ = [
     "Store",
     "StoredRecord",
     "Version",
+    "VersionConflict",
     "database_url",
+    "is_lock_timeout",
 ]

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import time
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import Connection, make_url
 
 DEFAULT_DATABASE = "coercionwatch.db"
+LOCK_TIMEOUT_VARIABLE = "COERCIONWATCH_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 30.0
+"""Seconds a writer waits for another writer's lock before giving up."""
+WRITE_LOCK = 1432042
+"""PostgreSQL advisory lock held by the one transaction extending the journal."""
+MIGRATION_LOCK = 1432043
+"""PostgreSQL advisory lock held while the schema is checked and upgraded."""
 SCHEMA_HEAD = "0003"
 """The newest migration; a test keeps it equal to Alembic's head. Knowing it here spares
 every command the cost of loading Alembic when the schema is already current."""
@@ -26,27 +37,80 @@ def database_url(location: str | None) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def create_database_engine(location: str | None) -> Engine:
+def lock_timeout(seconds: float | None = None) -> float:
+    """The lock timeout: as given, else from COERCIONWATCH_LOCK_TIMEOUT, else 30 seconds.
+
+    Tests and impatient scripts shorten it; a writer that waits longer is told to retry.
+    """
+    if seconds is None:
+        setting = os.environ.get(LOCK_TIMEOUT_VARIABLE, "").strip()
+        try:
+            seconds = float(setting) if setting else DEFAULT_LOCK_TIMEOUT
+        except ValueError:
+            raise ValueError(f"{LOCK_TIMEOUT_VARIABLE} must be a number of seconds") from None
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"the lock timeout must be a positive number of seconds, not {seconds}")
+    return seconds
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether a database error means another writer held its lock past the lock timeout."""
+    if not isinstance(error, exc.OperationalError):
+        return False
+    cause = error.orig
+    if isinstance(cause, sqlite3.OperationalError):
+        return cause.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+    return getattr(cause, "sqlstate", None) == "55P03"  # lock_not_available
+
+
+def create_database_engine(location: str | None, *, lock_seconds: float | None = None) -> Engine:
+    """An engine whose writers wait at most the lock timeout for one another."""
     url = database_url(location)
+    milliseconds = max(1, round(lock_timeout(lock_seconds) * 1000))
     if url.startswith("sqlite"):
         engine = create_engine(url)
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "connect", partial(_sqlite_connect, milliseconds))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # No server-side prepared statements: a generic plan for "id IN (500 parameters)" cannot
     # hash the list and compares every row against it (48 s instead of 10 s for 60,000 rows).
-    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+    event.listen(engine, "connect", partial(_postgresql_connect, milliseconds))
+    return engine
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(milliseconds: int, dbapi_connection: Any, _record: Any) -> None:
     # Take transactions into our own hands (see _sqlite_begin) and make them durable.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={milliseconds}")
+    _use_wal(cursor, milliseconds)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor, milliseconds: int) -> None:
+    """Switch the file to WAL (a no-op once it is). SQLite refuses the switch at once, without
+    its busy handler, while another connection holds a lock, as when several processes open a
+    new database together; so wait here as the busy handler would."""
+    deadline = time.monotonic() + milliseconds / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _postgresql_connect(milliseconds: int, dbapi_connection: Any, _record: Any) -> None:
+    # A session setting, so it must not open a transaction of its own.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute(f"SET lock_timeout = {milliseconds}")
+    dbapi_connection.autocommit = autocommit
 
 
 def _sqlite_begin(connection: Connection) -> None:
@@ -73,14 +137,30 @@ def schema_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; a no-op when it is there already."""
+    """Bring the schema to the newest migration; a no-op when it is there already.
+
+    Processes opening a new database together (web workers, say) take turns: the check and
+    the upgrade run under one lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+    PostgreSQL), and whoever waited finds the work done.
+    """
     if schema_revision(engine) == SCHEMA_HEAD:
         return
-    from alembic import command
-
-    config = alembic_config()
     with engine.connect() as connection:
         connection.execution_options(writes=True)
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            if _locked_revision(connection) == SCHEMA_HEAD:
+                return
+            from alembic import command
+
+            config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+
+def _locked_revision(connection: Connection) -> str | None:
+    # Asks first whether the table exists: a failed query would end PostgreSQL's transaction.
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

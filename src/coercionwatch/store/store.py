@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
@@ -13,6 +13,7 @@ from coercionwatch.model import Location, Problem, Record, UpdateNote
 from coercionwatch.model.lists import ListSnapshot
 
 from . import lists, proposals, reader, search, writer
+from .conflicts import live_versions
 from .database import create_database_engine, migrate
 from .derived import check_derived
 from .journal import ChainFault, check_chain
@@ -27,9 +28,13 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, location: str | None = None) -> Store:
-        """Open (and create or upgrade) the database at a path or SQLAlchemy URL."""
-        engine = create_database_engine(location)
+    def open(cls, location: str | None = None, *, lock_timeout: float | None = None) -> Store:
+        """Open (and create or upgrade) the database at a path or SQLAlchemy URL.
+
+        A writer waits at most `lock_timeout` seconds for another (default: the
+        COERCIONWATCH_LOCK_TIMEOUT variable, else 30), then fails with a lock error.
+        """
+        engine = create_database_engine(location, lock_seconds=lock_timeout)
         migrate(engine)
         return cls(engine)
 
@@ -63,24 +68,52 @@ class Store:
         author: str,
         reason: str | None = None,
         on_record: Callable[[], None] | None = None,
+        expected_versions: Mapping[tuple[str, str], int] | None = None,
         propose: bool = False,
     ) -> ImportSummary:
         """All or nothing: raises InvalidInput, having written nothing, on any problem.
-        With `propose`, changes are stored as proposals, for a person to accept or reject."""
+        With `propose`, changes are stored as proposals, for a person to accept or reject.
+
+        `expected_versions` maps (kind, id) to the version a change was based on (0: the
+        record must not exist yet). Checked under the write lock, a mismatch raises
+        VersionConflict and nothing is written; otherwise the summary's `versions` gives
+        the version each of those records is at now.
+        """
         with writer.fewer_collections(), self._writing() as connection:
-            return writer.import_records(
+            summary = writer.import_records(
                 connection,
                 items,
                 author=author,
                 reason=reason,
                 on_record=on_record,
+                expected_versions=expected_versions,
                 propose=propose,
             )
+            if expected_versions:
+                summary.versions = live_versions(connection, expected_versions)
+            return summary
 
-    def save(self, record: Record, *, author: str, reason: str | None = None) -> ImportSummary:
-        return self.import_records(
-            [Incoming(record, Location("(edit)"))], author=author, reason=reason
-        )
+    def save(
+        self,
+        record: Record,
+        *,
+        author: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> ImportSummary:
+        """One record; with `expected_version`, only if it is still at that version (see
+        import_records). The summary's `versions` gives the version now current."""
+        key = (record.kind, record.id)
+        with self._writing() as connection:
+            summary = writer.import_records(
+                connection,
+                [Incoming(record, Location("(edit)"))],
+                author=author,
+                reason=reason,
+                expected_versions=None if expected_version is None else {key: expected_version},
+            )
+            summary.versions = live_versions(connection, [key])
+            return summary
 
     def record_list_snapshot(
         self,

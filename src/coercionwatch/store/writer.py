@@ -31,6 +31,8 @@ from coercionwatch.model import (
 )
 from coercionwatch.model.types import utc_timestamp
 
+from .conflicts import check_versions
+from .database import WRITE_LOCK
 from .journal import GENESIS, entry_hash
 from .schema import journal, proposals, records, refs, versions
 from .search import IndexEntry, index_rows, indexed_text, unindex
@@ -47,6 +49,8 @@ class ImportSummary:
     warnings: list[Problem] = field(default_factory=list)
     proposed: list[int] = field(default_factory=list)
     """Journal sequence numbers of the proposals written (each one's id)."""
+    versions: dict[tuple[str, str], int] = field(default_factory=dict)
+    """The version now current of each record whose version was checked, or of the one saved."""
 
 
 def connection_max_pk(connection: Connection) -> int:
@@ -63,7 +67,7 @@ class JournalWriter:
         self.at = utc_timestamp()
         if connection.dialect.name == "postgresql":
             # One writer at a time extends the chain; others wait for the lock.
-            connection.execute(text("SELECT pg_advisory_xact_lock(1432042)"))
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
         head = connection.execute(
             select(journal.c.seq, journal.c.entry_hash).order_by(journal.c.seq.desc()).limit(1)
         ).first()
@@ -399,13 +403,18 @@ def import_records(
     reason: str | None,
     on_record: Callable[[], None] | None = None,
     propose: bool = False,
+    expected_versions: Mapping[tuple[str, str], int] | None = None,
 ) -> ImportSummary:
     """Write every record, or raise InvalidInput naming every problem and write nothing.
     With `propose`, every change is written as a proposal instead (see write_batch).
 
-    The caller owns the transaction and must roll it back when this raises.
+    With `expected_versions`, raise VersionConflict unless those records are at those
+    versions (0: must not exist). The caller owns the transaction and must roll it back
+    when this raises.
     """
     writer = JournalWriter(connection, author, reason)
+    if expected_versions:
+        check_versions(connection, expected_versions)
     summary = ImportSummary()
     problems: list[Problem] = []
     seen: dict[tuple[str, str], Location] = {}
@@ -464,7 +473,12 @@ def import_records(
 def delete_record(
     connection: Connection, kind: str, record_id: str, *, author: str, reason: str | None
 ) -> None:
-    """Mark a record deleted (its versions stay), refusing while other records point at it."""
+    """Mark a record deleted (its versions stay), refusing while other records point at it.
+
+    The write lock comes first, so no import can add a pointer between the check and the
+    delete.
+    """
+    writer = JournalWriter(connection, author, reason)
     row = connection.execute(
         select(records).where(records.c.kind == kind, records.c.id == record_id)
     ).first()
@@ -488,7 +502,6 @@ def delete_record(
                 for u in users
             ]
         )
-    writer = JournalWriter(connection, author, reason)
     version = row.version + 1
     connection.execute(insert(journal), [writer.entry("delete", kind, record_id, version, None)])
     connection.execute(
