@@ -37,7 +37,7 @@ def runs_as_formula(segment: str) -> bool:
     """A spreadsheet's view of text that begins a cell: a leading apostrophe makes it text,
     a number is a number; otherwise `= + - @`, perhaps after spaces or quote marks, make
     it a formula."""
-    start = segment.lstrip(" \t\r\n\u00a0\"")
+    start = segment.lstrip(' \t\r\n\u00a0"')
     if start.startswith("'") or re.fullmatch(r"[+-]?\d+(\.\d+)?", start):
         return False
     return start[:1] in set("=+-@＝＋－＠")
