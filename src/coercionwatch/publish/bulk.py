@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,15 +57,34 @@ def kind_file(kind: str, rows: list[dict[str, Any]], fmt: str) -> bytes:
 
 
 def _cell(value: Any) -> str:
+    """One CSV cell. A number stays a number, a negative one too: a sign and digits are a
+    value to a spreadsheet, never a formula. All else goes through `defuse_formula`."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and math.isfinite(value):
         return str(value)
-    return orjson.dumps(value).decode("utf-8")
+    if not isinstance(value, str | int | float):
+        value = orjson.dumps(value).decode("utf-8")
+    return defuse_formula(str(value))
+
+
+CELL_STARTS = re.compile(r"""(?:^|(?<=[;\t\r\n]))(?=[\s"']*[=+\-@＝＋－＠])|^(?=[\t\r\n])""")
+"""Where a spreadsheet could see a formula begin: `= + - @` (or their full-width forms, as a
+precaution), perhaps after spaces or quote marks, at the start of the cell or after a
+semicolon, tab or line break inside it; or a cell that starts with a tab or a line break."""
+
+
+def defuse_formula(text: str) -> str:
+    """Text with an apostrophe wherever a spreadsheet could read the start of a formula, as
+    OWASP advises against CSV injection: the spreadsheet then shows text and runs nothing.
+
+    Not only at the start: a spreadsheet that reads the file with another separator than
+    its comma (many locales open a CSV with `;`) starts new cells, and new lines, inside
+    this one, where the file's quoting no longer holds. A comma inside is safe: the cell
+    is then quoted (RFC 4180). Only the CSV changes; the JSON keeps the exact text."""
+    return CELL_STARTS.sub("'", text)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

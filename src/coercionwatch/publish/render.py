@@ -13,6 +13,7 @@ from coercionwatch.model.types import display_date
 
 from .links import SECTIONS, Links
 from .pages import Page
+from .policy import PAGE_POLICY, REFERRER_POLICY, STATIC_SEARCH_POLICY
 
 NAV = (
     ("incidents", "Incidents"),
@@ -28,9 +29,16 @@ NAV = (
 )
 
 
+BODY_TAGS = nh3.ALLOWED_TAGS - {"img"}
+"""nh3's safe tags less images: the site hosts none, so any image in a record's body would
+load from another host (and tell it who reads what). Of nh3's defaults only <img> loads
+anything; media, frames, objects, styles and <link> are never allowed."""
+
+
 def safe_html(html: str | None) -> Markup:
-    """Record HTML with anything active removed: no scripts, handlers, styles or frames."""
-    return Markup(nh3.clean(html or "", link_rel="noopener noreferrer nofollow"))
+    """Record HTML with anything active or fetched removed: no scripts, handlers, styles,
+    frames or images; links stay links."""
+    return Markup(nh3.clean(html or "", tags=BODY_TAGS, link_rel="noopener noreferrer nofollow"))
 
 
 @lru_cache(maxsize=16_384)
@@ -62,7 +70,14 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(safe_html=safe_html, nice_date=nice_date, field_label=field_label)
-    env.globals.update(nav=NAV, sections=SECTIONS, term_label=term_label)
+    env.globals.update(
+        nav=NAV,
+        sections=SECTIONS,
+        term_label=term_label,
+        page_policy=PAGE_POLICY,
+        search_policy=STATIC_SEARCH_POLICY,
+        referrer_policy=REFERRER_POLICY,
+    )
     return env
 
 

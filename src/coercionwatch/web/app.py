@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,15 +27,21 @@ from coercionwatch.publish.pages.incident import incident_page, incident_record
 from coercionwatch.publish.pages.incidents import IncidentFilters, incidents_page
 from coercionwatch.publish.pages.records import list_page, record_page
 from coercionwatch.publish.pages.search import MARK, error_page, search_page
-from coercionwatch.publish.pages.timeline import EVENT_KINDS, TimelineFilters, timeline_page
+from coercionwatch.publish.pages.timeline import TimelineFilters, timeline_page
 from coercionwatch.publish.render import render
 from coercionwatch.publish.sitemap import sitemap
 from coercionwatch.store import Store
 
-from .params import BadParameter, bool_param, choice_param, date_param, term_param, text_param
+from .apidocs import add_api_docs
+from .headers import SECURITY_HEADERS, SecurityHeaders
+from .params import BadParameter, incident_query, search_words, timeline_query
 
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 SERVER_LINKS = Links(static=False)
+
+IncidentQuery = Annotated[tuple[IncidentFilters, str | None], Depends(incident_query)]
+TimelineQuery = Annotated[TimelineFilters, Depends(timeline_query)]
+SearchWords = Annotated[str | None, Depends(search_words)]
 
 
 class JSONBytes(Response):
@@ -63,10 +69,12 @@ def create_app(store: Store, *, site: str) -> FastAPI:
     app = FastAPI(
         title="Coercion Watch",
         description="The public record of coercion against international justice.",
-        docs_url="/api/docs",
+        docs_url=None,  # add_api_docs serves them without a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.add_middleware(SecurityHeaders)
+    add_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("coercionwatch.publish", "static")]), "static")
 
     def html(page: Page, status: int = 200) -> HTMLResponse:
@@ -103,6 +111,17 @@ def create_app(store: Store, *, site: str) -> FastAPI:
         if isinstance(exc, BadParameter):
             message = f"The parameter '{exc.parameter}' is not valid: {exc.message}."
         return html(error_page(exc.status_code, message), exc.status_code)
+
+    @app.exception_handler(500)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """Answered outside the middleware, so this answer carries the headers itself."""
+        answer = (
+            JSONBytes({"error": "Internal server error."}, status_code=500)
+            if _wants_json(request)
+            else html(error_page(500, "Something went wrong on our side."), 500)
+        )
+        answer.headers.update(SECURITY_HEADERS)
+        return answer
 
     # --- home, data, feed, sitemap
 
@@ -145,20 +164,8 @@ def create_app(store: Store, *, site: str) -> FastAPI:
 
     # --- incidents
 
-    def incident_filters(request: Request) -> tuple[IncidentFilters, str | None]:
-        q = request.query_params
-        filters = IncidentFilters(
-            category=term_param("category", q.get("category"), "categories"),
-            severity=term_param("severity", q.get("severity"), "severities"),
-            tag=text_param("tag", q.get("tag")),
-            date_from=date_param("from", q.get("from")),
-            date_to=date_param("to", q.get("to")),
-            ongoing=bool_param("ongoing", q.get("ongoing")),
-        )
-        return filters, text_param("q", q.get("q"))
-
-    def incidents_for(request: Request) -> Page:
-        filters, words = incident_filters(request)
+    def incidents_for(query: tuple[IncidentFilters, str | None]) -> Page:
+        filters, words = query
         matching = None
         if words:
             hits = store.search(words, kind="incident", public_only=True, limit=10_000)
@@ -166,13 +173,13 @@ def create_app(store: Store, *, site: str) -> FastAPI:
         return incidents_page(public.current(), filters, words, matching)
 
     @app.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
-    def incidents(request: Request) -> HTMLResponse:
-        return html(incidents_for(request))
+    def incidents(query: IncidentQuery) -> HTMLResponse:
+        return html(incidents_for(query))
 
     @app.get("/api/incidents", tags=["pages"])
-    def incidents_api(request: Request) -> JSONBytes:
-        """Filters: category, severity, tag, from, to (ISO dates), ongoing, q (words)."""
-        return JSONBytes(incidents_for(request).data)
+    def incidents_api(query: IncidentQuery) -> JSONBytes:
+        """Incidents, filtered, with the choices each filter takes."""
+        return JSONBytes(incidents_for(query).data)
 
     @app.get("/incident/{slug}.json", tags=["records"])
     async def incident_envelope(slug: str) -> Response:
@@ -194,38 +201,30 @@ def create_app(store: Store, *, site: str) -> FastAPI:
 
     # --- timeline and search
 
-    def timeline_for(request: Request) -> Page:
-        q = request.query_params
-        filters = TimelineFilters(
-            kind=choice_param("kind", q.get("kind"), EVENT_KINDS),
-            date_from=date_param("from", q.get("from")),
-            date_to=date_param("to", q.get("to")),
-            actor=text_param("actor", q.get("actor")),
-        )
+    def timeline_for(filters: TimelineFilters) -> Page:
         return timeline_page(public.current(), filters)
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def timeline(request: Request) -> HTMLResponse:
-        return html(timeline_for(request))
+    def timeline(filters: TimelineQuery) -> HTMLResponse:
+        return html(timeline_for(filters))
 
     @app.get("/api/timeline", tags=["pages"])
-    def timeline_api(request: Request) -> JSONBytes:
-        """Filters: kind, from, to (ISO dates), actor (an actor id)."""
-        return JSONBytes(timeline_for(request).data)
+    def timeline_api(filters: TimelineQuery) -> JSONBytes:
+        """Every dated event, newest first, filtered."""
+        return JSONBytes(timeline_for(filters).data)
 
-    def search_for(request: Request) -> Page:
-        words = text_param("q", request.query_params.get("q"))
+    def search_for(words: str | None) -> Page:
         hits = store.search(words, public_only=True, marks=(MARK, MARK)) if words else []
         return search_page(public.current(), words, hits)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search(request: Request) -> HTMLResponse:
-        return html(search_for(request))
+    def search(words: SearchWords) -> HTMLResponse:
+        return html(search_for(words))
 
     @app.get("/api/search", tags=["pages"])
-    def search_api(request: Request) -> JSONBytes:
-        """Full-text search over every public record: q (words)."""
-        return JSONBytes(search_for(request).data)
+    def search_api(words: SearchWords) -> JSONBytes:
+        """Full-text search over every public record."""
+        return JSONBytes(search_for(words).data)
 
     # --- every kind: list, page, JSON
 
