@@ -27,7 +27,7 @@ from coercionwatch.model import (
 )
 from coercionwatch.model.changes import field_changes
 
-from .schema import journal, proposals, records, versions
+from .schema import journal, proposals, records, stored_version, versions
 from .withheld import refresh_withheld
 from .writer import ImportSummary, JournalWriter, missing_references, write_batch
 
@@ -83,24 +83,13 @@ def _query(connection: Connection) -> Any:
         .join(journal, journal.c.seq == proposals.c.seq)
         .join(
             proposed,
-            and_(
-                proposed.c.kind == proposals.c.kind,
-                proposed.c.id == proposals.c.record_id,
-                proposed.c.version == proposals.c.version,
-            ),
+            stored_version(proposed, proposals.c.kind, proposals.c.record_id, proposals.c.version),
         )
         .outerjoin(
             records,
             and_(records.c.kind == proposals.c.kind, records.c.id == proposals.c.record_id),
         )
-        .outerjoin(
-            now,
-            and_(
-                now.c.kind == records.c.kind,
-                now.c.id == records.c.id,
-                now.c.version == records.c.version,
-            ),
-        )
+        .outerjoin(now, stored_version(now, records.c.kind, records.c.id, records.c.version))
     )
 
 

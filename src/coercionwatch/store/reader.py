@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from coercionwatch.model import Record, UpdateNote, load_record
 
 from .journal import JournalEntry
-from .schema import journal, records, refs, versions
+from .schema import journal, records, refs, stored_version, versions
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,7 @@ def _current() -> Any:
         select(
             records.c.kind, records.c.version, records.c.hash, records.c.updated_at, versions.c.body
         )
-        .join(
-            versions,
-            and_(
-                versions.c.kind == records.c.kind,
-                versions.c.id == records.c.id,
-                versions.c.version == records.c.version,
-            ),
-        )
+        .join(versions, stored_version(versions, records.c.kind, records.c.id, records.c.version))
         .where(records.c.deleted.is_(False))
     )
 
@@ -96,11 +89,7 @@ def history(connection: Connection, kind: str, record_id: str) -> list[Version]:
         select(journal, versions.c.body)
         .outerjoin(
             versions,
-            and_(
-                versions.c.kind == journal.c.kind,
-                versions.c.id == journal.c.record_id,
-                versions.c.version == journal.c.version,
-            ),
+            stored_version(versions, journal.c.kind, journal.c.record_id, journal.c.version),
         )
         .where(journal.c.kind == kind, journal.c.record_id == record_id)
         .order_by(journal.c.seq)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -12,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
 )
 
 metadata = MetaData()
@@ -92,3 +95,9 @@ proposals = Table(
 )
 """Versions proposed but not current, keyed by the journal entry that proposed them.
 `base_version` is the record's current version when proposed (0: it did not exist)."""
+
+
+def stored_version(table: Any, kind: Any, record_id: Any, version: Any) -> Any:
+    """The join condition from a (kind, id, version) triple to its row in `versions`
+    (or in an alias of it)."""
+    return and_(table.c.kind == kind, table.c.id == record_id, table.c.version == version)

@@ -34,7 +34,7 @@ from coercionwatch.model.types import utc_timestamp
 from .conflicts import check_versions
 from .database import WRITE_LOCK
 from .journal import GENESIS, entry_hash
-from .schema import journal, proposals, records, refs, versions
+from .schema import journal, proposals, records, refs, stored_version, versions
 from .search import IndexEntry, index_rows, indexed_text, unindex
 from .withheld import refresh_withheld
 
@@ -173,11 +173,7 @@ def _open_proposal_hashes(
         select(proposals.c.kind, proposals.c.record_id, versions.c.hash)
         .join(
             versions,
-            and_(
-                versions.c.kind == proposals.c.kind,
-                versions.c.id == proposals.c.record_id,
-                versions.c.version == proposals.c.version,
-            ),
+            stored_version(versions, proposals.c.kind, proposals.c.record_id, proposals.c.version),
         )
         .where(
             proposals.c.status == "open",
@@ -311,9 +307,7 @@ def _indexed_entry(connection: Connection, current: Any) -> IndexEntry:
     """What the search index holds for a record's current version (to remove it)."""
     body = connection.execute(
         select(versions.c.body).where(
-            versions.c.kind == current.kind,
-            versions.c.id == current.id,
-            versions.c.version == current.version,
+            stored_version(versions, current.kind, current.id, current.version)
         )
     ).scalar_one()
     return (current.pk, current.title, indexed_text(current.kind, orjson.loads(body)))
