@@ -18,9 +18,13 @@ NEW_JUDGE = (
 
 
 def _list_folder(tmp_path, name, *, add=(), drop=(), replace=None):
-    """A copy of the small real SDN set with rows added, dropped or rewritten."""
+    """A copy of the small real SDN set with rows added, dropped or rewritten, its files
+    ending in the Ctrl-Z that OFAC's published files end with (the excerpt lacks it)."""
     folder = tmp_path / name
     shutil.copytree(LISTS / "watchman-ofactest", folder)
+    for companion in ("add.csv", "alt.csv"):
+        with (folder / companion).open("ab") as stream:
+            stream.write(b"\x1a")
     rows = (folder / "sdn.csv").read_bytes().decode().split("\r\n")
     rows = [r for r in rows if r and r != "\x1a" and r.split(",")[0] not in drop]
     if replace:
