@@ -4,15 +4,13 @@ import csv
 import json
 import os
 import shutil
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from coercionwatch.store import Store
 from tests.conftest import SHARED
-from tests.helpers import webhook_server
+from tests.helpers import never_blocking, webhook_server
 
 LISTS = SHARED / "data" / "sanctions"
 ICC_ROWS = (LISTS / "tradeguard-ai-excerpt" / "sdn.csv").read_text().splitlines()
@@ -287,32 +285,10 @@ def test_followthemoney_properties_that_are_not_an_object(demo, tmp_path, databa
     assert f"{path}:1: entry 'NK-x': field 'properties': expected an object" in stderr
 
 
-@contextmanager
-def _never_blocking(fifo):
-    """Should the watch open the FIFO after all, give it an end of file, so that the test
-    fails instead of hanging."""
-    done = threading.Event()
-
-    def release():
-        while not done.wait(0.2):
-            try:
-                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-            except OSError:  # no reader yet
-                continue
-
-    thread = threading.Thread(target=release, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
-
-
 def test_a_fifo_is_refused_not_read(demo, tmp_path, database):
     fifo = tmp_path / "sdn.csv"
     os.mkfifo(fifo)
-    with _never_blocking(fifo):
+    with never_blocking(fifo):
         stderr = _refused(demo, database, fifo)
     assert f"{fifo}: not a regular file" in stderr
 

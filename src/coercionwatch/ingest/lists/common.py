@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import stat
 from collections.abc import Iterable
@@ -46,13 +45,13 @@ def fail(
 def check_regular(path: Path) -> None:
     """Only regular files are read: a FIFO would block the watch and a device never ends."""
     if not stat.S_ISREG(path.stat().st_mode):
-        raise fail(path, "not a regular file (a FIFO, device or socket); save the list to a file")
+        raise fail(path, "not a regular file (a FIFO, device or the like); save the list to a file")
 
 
 def tail(path: Path, size: int) -> bytes:
     """The last `size` bytes of a file, without reading the rest."""
     with path.open("rb") as stream:
-        stream.seek(max(0, path.stat().st_size - size), os.SEEK_SET)
+        stream.seek(max(0, path.stat().st_size - size))
         return stream.read()
 
 
