@@ -283,6 +283,7 @@ def test_followthemoney_properties_that_are_not_an_object(demo, tmp_path, databa
     path.write_text('{"id": "NK-x", "schema": "Person", "properties": ["Jane Example"]}\n')
     stderr = _refused(demo, database, path)
     assert f"{path}:1: entry 'NK-x': field 'properties': expected an object" in stderr
+    assert "found an array" in stderr
 
 
 def test_a_fifo_is_refused_not_read(demo, tmp_path, database):

@@ -53,7 +53,7 @@ def check_url(url: str, *, allow_private: bool = False) -> list[str]:
     addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     for address in addresses:
         if not allow_private and not _public(address):
-            carried = ", ".join(str(a) for a in embedded_ipv4(address))
+            carried = ", ".join(str(a) for a in _embedded_ipv4(address))
             shown = f"{address} (carrying {carried})" if carried else str(address)
             raise WebhookRefused(
                 f"{parts.hostname} resolves to {shown}, a private or reserved address "
@@ -66,10 +66,10 @@ def _public(address: IPAddress) -> bool:
     """Whether the address, and every IPv4 address it carries, is reachable on the Internet."""
     if address in LOCAL_NAT64:
         return False
-    return all(a.is_global for a in (address, *embedded_ipv4(address)))
+    return all(a.is_global for a in (address, *_embedded_ipv4(address)))
 
 
-def embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+def _embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
     """The IPv4 addresses an IPv6 address stands for: a connection to it ends up there."""
     if isinstance(address, ipaddress.IPv4Address):
         return []

@@ -42,6 +42,14 @@ SKIPPED_SCHEMAS = frozenset(
     }
 )
 """Schemas that describe a listed party rather than being one."""
+_JSON_KINDS = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +67,7 @@ def entry_from_entity(entity: dict[str, Any], path: Path, line: int) -> ListEntr
     if not isinstance(props, dict):
         raise fail(
             path,
-            f"expected an object of property values, found {type(props).__name__}",
+            f"expected an object of property values, found {_json_kind(props)}",
             line,
             entry=entry_id,
             field="properties",
@@ -96,6 +104,11 @@ def entry_from_entity(entity: dict[str, Any], path: Path, line: int) -> ListEntr
         nationalities=unique(c.upper() for c in values("nationality") + values("citizenship")),
         remarks="; ".join(values("notes")) or None,
     )
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words, for messages about a file's content."""
+    return _JSON_KINDS.get(type(value), "null")
 
 
 def _entity_id(entity: dict[str, Any], path: Path, line: int) -> str:
