@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import ssl
 import threading
 from collections.abc import Iterator
@@ -92,3 +93,25 @@ def webhook_server(status: int = 204, tls: ssl.SSLContext | None = None) -> Iter
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def never_blocking(fifo: Path) -> Iterator[None]:
+    """Should the code under test open this FIFO after all (opening one to read waits for a
+    writer), give it an end of file, so that the test fails instead of hanging."""
+    done = threading.Event()
+
+    def release() -> None:
+        while not done.wait(0.2):
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:  # no reader yet
+                continue
+
+    thread = threading.Thread(target=release, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

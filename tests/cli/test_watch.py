@@ -1,13 +1,16 @@
 """`coercionwatch watch` on the real list files and on snapshots derived from them."""
 
+import csv
 import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from coercionwatch.store import Store
 from tests.conftest import SHARED
-from tests.helpers import webhook_server
+from tests.helpers import never_blocking, webhook_server
 
 LISTS = SHARED / "data" / "sanctions"
 ICC_ROWS = (LISTS / "tradeguard-ai-excerpt" / "sdn.csv").read_text().splitlines()
@@ -18,9 +21,13 @@ NEW_JUDGE = (
 
 
 def _list_folder(tmp_path, name, *, add=(), drop=(), replace=None):
-    """A copy of the small real SDN set with rows added, dropped or rewritten."""
+    """A copy of the small real SDN set with rows added, dropped or rewritten, its files
+    ending in the Ctrl-Z that OFAC's published files end with (the excerpt lacks it)."""
     folder = tmp_path / name
     shutil.copytree(LISTS / "watchman-ofactest", folder)
+    for companion in ("add.csv", "alt.csv"):
+        with (folder / companion).open("ab") as stream:
+            stream.write(b"\x1a")
     rows = (folder / "sdn.csv").read_bytes().decode().split("\r\n")
     rows = [r for r in rows if r and r != "\x1a" and r.split(",")[0] not in drop]
     if replace:
@@ -176,3 +183,138 @@ def test_a_failing_webhook_exits_1_and_keeps_the_watch(demo, tmp_path, database)
     assert "Traceback" not in result.stderr
     with Store.open(database) as store:
         assert store.latest_list_snapshot("ofac-sdn") is not None
+
+
+def _written(database):
+    """What the watch has written so far: the latest snapshot of the list, the journal head."""
+    with Store.open(database) as store:
+        latest = store.latest_list_snapshot("ofac-sdn")
+        return (latest.id if latest else None), store.journal_head()
+
+
+def _refused(cli, database, path, *args):
+    before = _written(database)
+    result = cli("watch", str(path), *args)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert _written(database) == before
+    return " ".join(result.stderr.split())  # Rich wraps long lines
+
+
+def _full_set(tmp_path, name, *, keep=None, marker=True):
+    """The full 2021 SDN set, its main file cut to its first `keep` rows at a line boundary."""
+    folder = tmp_path / name
+    shutil.copytree(LISTS / "watchman-bench", folder)
+    if keep is not None:
+        rows = (folder / "sdn.csv").read_bytes().split(b"\r\n")[:keep]
+        (folder / "sdn.csv").write_bytes(b"\r\n".join(rows) + (b"\r\n\x1a" if marker else b"\r\n"))
+    return folder
+
+
+def test_a_csv_set_cut_at_a_line_boundary_is_refused(demo, tmp_path, database):
+    _watch(demo, _full_set(tmp_path, "whole"), "--published", "2021-07-01")
+    cut = _full_set(tmp_path, "cut", keep=4000, marker=False)
+    stderr = _refused(demo, database, cut, "--published", "2021-07-08")
+    assert f"{cut / 'sdn.csv'}: no end-of-file marker" in stderr and "cut short" in stderr
+
+
+def test_a_large_removal_needs_to_be_accepted(demo, tmp_path, database):
+    _watch(demo, _full_set(tmp_path, "whole"), "--published", "2021-07-01")
+    shrunk = _full_set(tmp_path, "shrunk", keep=4000)  # ends as OFAC's files do
+    stderr = _refused(demo, database, shrunk, "--published", "2021-07-08")
+    assert "removes 4976 of the 8976 entries" in stderr and "--accept-large-change" in stderr
+    stderr = _refused(
+        demo, database, shrunk, "--published", "2021-07-08", "--max-removed-share", "0.5"
+    )
+    assert "more than the 50.0% allowed" in stderr
+    assert demo("watch", str(shrunk), "--max-removed-share", "1.5").exit_code == 2
+    accepted = _watch(demo, shrunk, "--published", "2021-07-08", "--max-removed-share", "0.6")
+    assert accepted["counts"]["removed"] == 4976
+    smaller = _full_set(tmp_path, "smaller", keep=3000)
+    stderr = _refused(demo, database, smaller, "--published", "2021-07-15")
+    assert "removes 1000 of the 4000 entries of the latest snapshot (25.0%, more than" in stderr
+    report = _watch(demo, smaller, "--published", "2021-07-15", "--accept-large-change")
+    assert report["counts"]["removed"] == 1000
+
+
+def test_an_undated_file_after_a_dated_snapshot_is_refused(demo, tmp_path, database):
+    _watch(demo, _list_folder(tmp_path, "a"), "--published", "2025-02-01")
+    older = _list_folder(tmp_path, "b", drop={"10278"})
+    stderr = _refused(demo, database, older)
+    assert "carries no publish date" in stderr and "dated 2025-02-01" in stderr
+    assert "--published" in stderr
+    assert _watch(demo, older, "--published", "2025-03-01")["counts"]["removed"] == 1
+
+
+def test_an_earlier_file_read_again_is_a_rollback(demo, tmp_path, database):
+    first, second = _list_folder(tmp_path, "a"), _list_folder(tmp_path, "b", add=[NEW_JUDGE])
+    _watch(demo, first, "--published", "2025-01-01")
+    _watch(demo, second, "--published", "2025-02-01")
+    stderr = _refused(demo, database, first, "--published", "2025-03-01")
+    assert "the same files" in stderr and "roll the list back" in stderr
+    again = _watch(demo, second, "--published", "2025-02-01")  # the latest, read again: no change
+    assert again["counts"] == {"added": 0, "removed": 0, "amended": 0}
+
+
+@pytest.mark.parametrize("date", ["next-tuesday", "2025-02-30", "25-01-01"])
+def test_a_publish_date_that_is_not_a_date_is_refused(demo, tmp_path, database, date):
+    stderr = _refused(demo, database, _list_folder(tmp_path, "a"), "--published", date)
+    assert "field '--published'" in stderr and repr(date) in stderr
+
+
+def test_a_resaved_list_is_the_same_list(demo, tmp_path, database):
+    """A spreadsheet or Python's csv module writes the set back with a byte-order mark and
+    only the quotes it needs: the same entries, no change to report."""
+    original = _list_folder(tmp_path, "a", add=ICC_ROWS)
+    _watch(demo, original, "--published", "2025-01-01")
+    resaved = tmp_path / "resaved"
+    resaved.mkdir()
+    for path in original.iterdir():
+        with path.open(newline="", encoding="utf-8") as stream:
+            rows = list(csv.reader(stream))
+        with (resaved / path.name).open("w", newline="", encoding="utf-8-sig") as stream:
+            csv.writer(stream).writerows(rows)
+    start = b'\xef\xbb\xbf10278,"LOGAN MOREY, Elvis Angus",individual,SDNT,-0- ,'
+    assert (resaved / "sdn.csv").read_bytes().startswith(start)
+    report = _watch(demo, resaved, "--published", "2025-01-02")
+    assert report["counts"] == {"added": 0, "removed": 0, "amended": 0}
+
+
+def test_followthemoney_cut_short_is_refused(demo, tmp_path, database):
+    source = LISTS / "yente-fixtures" / "t1" / "entities.ftm.json"
+    _watch(demo, source)
+    lines = source.read_bytes().splitlines(keepends=True)
+    cut = tmp_path / "cut.ftm.json"
+    cut.write_bytes(b"".join(lines[:-1]) + lines[-1][:100])
+    assert "the file looks cut short" in _refused(demo, database, cut, "--list", "opensanctions")
+    person = next(i for i, line in enumerate(lines) if b'"schema":"Person"' in line)
+    cut.write_bytes(b"".join(lines[:person] + lines[person + 1 :]))  # at a line boundary
+    stderr = _refused(demo, database, cut, "--list", "opensanctions")
+    assert "removes 1 of the 6 entries" in stderr
+
+
+def test_followthemoney_properties_that_are_not_an_object(demo, tmp_path, database):
+    path = tmp_path / "entities.ftm.json"
+    path.write_text('{"id": "NK-x", "schema": "Person", "properties": ["Jane Example"]}\n')
+    stderr = _refused(demo, database, path)
+    assert f"{path}:1: entry 'NK-x': field 'properties': expected an object" in stderr
+    assert "found an array" in stderr
+
+
+def test_a_fifo_is_refused_not_read(demo, tmp_path, database):
+    fifo = tmp_path / "sdn.csv"
+    os.mkfifo(fifo)
+    with never_blocking(fifo):
+        stderr = _refused(demo, database, fifo)
+    assert f"{fifo}: not a regular file" in stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [("sdn.xml", b"</sdnEntry>"), ("sdn_advanced.xml", b"</DistinctParty>")],
+)
+def test_xml_cut_after_an_entry_is_refused(demo, tmp_path, database, name, cut):
+    data = (Path(__file__).parents[1] / "ingest" / "lists" / "fixtures" / name).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(data[: data.index(cut) + len(cut)])
+    assert "the file looks cut short" in _refused(demo, database, path)

@@ -31,6 +31,7 @@ from coercionwatch.store.writer import fewer_collections
 from .checklist import Step, steps_for
 from .drafts import draft_designation, followed_programs, lifted, snapshot_source
 from .listdiff import BodyLoader, ListDiff, Members, diff_entries
+from .listguard import DEFAULT_LIMITS, ChangeLimits, check_reading, check_removals
 from .matching import ActorIndex, ActorMatch
 
 
@@ -240,27 +241,19 @@ def watch_list(
     published: str | None,
     dry_run: bool,
     author: str,
+    limits: ChangeLimits = DEFAULT_LIMITS,
 ) -> WatchReport:
     """All or nothing: on any error, no snapshot and no record is written."""
     read = read_list(path, list_name=list_name)
-    date = published or read.published
     latest = store.latest_list_snapshot(read.list_name)
-    if latest and date and latest.snapshot.published and date < latest.snapshot.published:
-        raise InvalidInput(
-            [
-                Problem(
-                    Location(str(path)),
-                    f"published {date}, older than the latest snapshot of {read.list_name} "
-                    f"({latest.snapshot.published}, taken {latest.taken_at[:10]}); not recorded",
-                )
-            ]
-        )
+    date = check_reading(store, path, read, latest, published)
     previous = store.list_snapshot_members(latest.id) if latest else {}
     if read.format == "ftm-delta":
         changed = apply_delta(previous, store.list_entry_bodies, read.changes())
         rows = unique_rows((ListRow.of(entry) for entry in changed), str(path))
     else:
         rows = unique_rows(read.rows(), str(path))
+    check_removals(path, previous, rows, limits)
     snapshot = ListSnapshot(read.list_name, read.format, str(path), read.sha256, date, len(rows))
     context = RecordContext.of(
         item.record

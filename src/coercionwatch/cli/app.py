@@ -598,6 +598,13 @@ def watch(
     published: Annotated[
         str | None, typer.Option(help="Publish date if the file has none.")
     ] = None,
+    max_removed_share: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Refuse a reading that removes more of the list."),
+    ] = 0.10,
+    accept_large_change: Annotated[
+        bool, typer.Option("--accept-large-change", help="Record it however much it removes.")
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report; write nothing.")] = False,
     webhook: Annotated[str | None, typer.Option(help="POST the JSON report here.")] = None,
     allow_private_webhook: Annotated[bool, typer.Option(help="Allow a private address.")] = False,
@@ -605,6 +612,7 @@ def watch(
     as_json: JsonOption = False,
 ) -> None:
     """Compare a sanctions list file with its last snapshot: changes, drafts, checklist."""
+    from coercionwatch.analysis.listguard import ChangeLimits
     from coercionwatch.analysis.watch import watch_list
     from coercionwatch.publish.webhook import (
         WebhookFailed,
@@ -630,6 +638,7 @@ def watch(
                 published=published,
                 dry_run=dry_run,
                 author=author_name(author),
+                limits=ChangeLimits(max_removed_share, accept_large_change),
             )
         except InvalidInput as exc:
             report_problems(exc.problems, heading="watch refused, nothing written:")

@@ -62,6 +62,22 @@ def latest_snapshot(connection: Connection, list_name: str) -> SnapshotRow | Non
     return SnapshotRow(row.id, snapshot, row.taken_at)
 
 
+def snapshot_with_sha256(connection: Connection, list_name: str, sha256: str) -> SnapshotRow | None:
+    """The latest snapshot of the list read from files with this digest, if any."""
+    row = connection.execute(
+        select(*(c for c in list_snapshots.c if c.name != "members"))
+        .where(list_snapshots.c.list_name == list_name, list_snapshots.c.sha256 == sha256)
+        .order_by(list_snapshots.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    snapshot = ListSnapshot(
+        row.list_name, row.format, row.source, row.sha256, row.published, row.entries
+    )
+    return SnapshotRow(row.id, snapshot, row.taken_at)
+
+
 def snapshot_members(connection: Connection, snapshot_id: int) -> dict[str, str]:
     """entry id → digest for every entry of a snapshot."""
     packed = connection.execute(

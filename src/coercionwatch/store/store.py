@@ -138,6 +138,11 @@ class Store:
         with self._reading() as connection:
             return lists.latest_snapshot(connection, list_name)
 
+    def list_snapshot_with_sha256(self, list_name: str, sha256: str) -> lists.SnapshotRow | None:
+        """A snapshot taken from these very files before, to know a list read twice."""
+        with self._reading() as connection:
+            return lists.snapshot_with_sha256(connection, list_name, sha256)
+
     def list_snapshot_members(self, snapshot_id: int) -> dict[str, str]:
         with self._reading() as connection:
             return lists.snapshot_members(connection, snapshot_id)

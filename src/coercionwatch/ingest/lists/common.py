@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,8 @@ from coercionwatch.model import InvalidInput, Location, Problem
 
 MAX_LIST_BYTES = 2 * 1024**3
 """Lists are large (OpenSanctions runs to gigabytes) but read as streams; this is a sanity cap."""
+BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte-order mark that editors and spreadsheets put before a file they re-save."""
 
 _MONTHS = {
     month: number
@@ -25,8 +28,31 @@ _MONTHS = {
 _DAY_MONTH_YEAR = re.compile(r"^(?:(\d{1,2}) )?(?:([A-Za-z]{3})[a-z]* )?(\d{4})$")
 
 
-def fail(path: Path | str, message: str, line: int | None = None) -> InvalidInput:
-    return InvalidInput([Problem(Location(str(path), line=line), message)])
+def fail(
+    path: Path | str,
+    message: str,
+    line: int | None = None,
+    *,
+    entry: str | None = None,
+    field: str | None = None,
+) -> InvalidInput:
+    """A located refusal: the file, and where known the line, the entry and the field."""
+    kind = "entry" if entry is not None else None
+    problem = Problem(Location(str(path), line=line), message, kind, entry, field)
+    return InvalidInput([problem])
+
+
+def check_regular(path: Path) -> None:
+    """Only regular files are read: a FIFO would block the watch and a device never ends."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise fail(path, "not a regular file (a FIFO, device or the like); save the list to a file")
+
+
+def tail(path: Path, size: int) -> bytes:
+    """The last `size` bytes of a file, without reading the rest."""
+    with path.open("rb") as stream:
+        stream.seek(max(0, path.stat().st_size - size))
+        return stream.read()
 
 
 def file_digest(paths: Iterable[Path]) -> str:

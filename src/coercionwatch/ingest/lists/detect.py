@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,11 +13,10 @@ import orjson
 
 from coercionwatch.model.lists import ListEntry, ListRow
 
-from . import ftm, ofac_advanced, ofac_csv, ofac_xml
-from .common import MAX_LIST_BYTES, fail, file_digest
+from . import ftm, ofac_advanced, ofac_csv, ofac_xml, xml
+from .common import BOM, MAX_LIST_BYTES, check_regular, fail, file_digest
 
 FORMATS = ("ofac-csv", "ofac-xml", "ofac-advanced-xml", "ftm", "ftm-delta")
-_CSV_ROW = re.compile(rb'^\d+,"')
 _ROOT = re.compile(rb"<(?:\w+:)?(sdnList|Sanctions)\b")
 
 
@@ -50,11 +51,23 @@ class ListRead:
     def changes(self) -> Iterator[ftm.DeltaOp]:
         return ftm.read_delta(self.path)
 
+    def check_complete(self) -> None:
+        """Refuses files that were cut short, each by its format's own sign of an ending.
+        A FollowTheMoney file has none: cut mid-line, its last line fails to parse as it is
+        read; cut at a line boundary, it looks whole (the watch's limit on removals is what
+        stops that)."""
+        if self.format == "ofac-csv":
+            ofac_csv.check_complete(self.path)
+        elif self.format == "ofac-xml":
+            xml.check_closed(self.path, "sdnList")
+        elif self.format == "ofac-advanced-xml":
+            xml.check_closed(self.path, "Sanctions")
+
 
 def _main_file(path: Path) -> Path:
     if path.is_dir():
         for name in ofac_csv.COMPANIONS:
-            if (path / name).is_file():
+            if (path / name).exists():
                 return path / name
         raise fail(path, "no sdn.csv or cons_prim.csv in this folder")
     return path
@@ -64,8 +77,8 @@ def detect_format(path: Path) -> str:
     with path.open("rb") as stream:
         head = stream.read(4096)
         stream.seek(0)
-        first_line = stream.readline(16 * 2**20)
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        first_line = stream.readline(16 * 2**20).removeprefix(BOM)
+    stripped = head.removeprefix(BOM).lstrip(b" \t\r\n")
     if not stripped:
         raise fail(path, "the file is empty")
     if stripped.startswith(b"<"):
@@ -83,7 +96,7 @@ def detect_format(path: Path) -> str:
         if isinstance(value, dict) and "schema" in value and "id" in value:
             return "ftm"
         raise fail(path, "JSON, but not FollowTheMoney entities or deltas", 1)
-    if _CSV_ROW.match(stripped):
+    if _starts_with_entry_number(stripped):
         return "ofac-csv"
     raise fail(
         path,
@@ -93,11 +106,22 @@ def detect_format(path: Path) -> str:
     )
 
 
+def _starts_with_entry_number(head: bytes) -> bool:
+    """An OFAC CSV row begins with the entry number, however the writer quoted its fields
+    (OFAC quotes text, a spreadsheet or Python's csv module only what needs it, or all)."""
+    try:
+        row = next(csv.reader(io.StringIO(head.decode("utf-8", errors="replace"))), [])
+    except csv.Error:
+        return False
+    return len(row) > 1 and row[0].strip().isdigit()
+
+
 def read_list(path: Path, *, list_name: str | None = None) -> ListRead:
     """Open a list for reading: a file, or a folder holding the OFAC CSV set."""
     if not path.exists():
         raise fail(path, "no such file or folder")
     main = _main_file(path)
+    check_regular(main)
     if main.stat().st_size > MAX_LIST_BYTES:
         raise fail(main, "the file is larger than any sanctions list should be")
     fmt = detect_format(main)
@@ -105,6 +129,8 @@ def read_list(path: Path, *, list_name: str | None = None) -> ListRead:
     published = None
     if fmt == "ofac-csv":
         files += ofac_csv.companion_files(main)
+        for companion in files[1:]:
+            check_regular(companion)
         default = "ofac-consolidated" if main.name.lower().startswith("cons") else "ofac-sdn"
     elif fmt == "ofac-xml":
         published = ofac_xml.publish_date(main)

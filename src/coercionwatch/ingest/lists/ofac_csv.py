@@ -3,7 +3,9 @@ list in the same layout (cons_prim.csv, cons_add.csv, cons_alt.csv, cons_comment
 
 Quirks handled: no header row, `-0- ` for empty, CRLF line ends, a trailing Ctrl-Z,
 several programs in one field (`NPWMD] [IFSR`), and remarks that run on in the comments
-file. The main file streams; the small companion files are indexed by entry number.
+file. The main file streams; the small companion files are indexed by entry number. A set
+re-saved by a spreadsheet or Python's csv module (a byte-order mark, other quoting, LF line
+ends) reads the same.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from pathlib import Path
 
 from coercionwatch.model.lists import ListEntry, ListRow
 
-from .common import country_code, fail, iso_date, unique
+from .common import BOM, country_code, fail, iso_date, tail, unique
 
 COMPANIONS = {
     "sdn.csv": ("add.csv", "alt.csv", "sdn_comments.csv"),
     "cons_prim.csv": ("cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
 }
 WIDTHS = {"main": 12, "add": 6, "alt": 5, "comments": 2}
+END_MARKERS = (b"\x1a", b'"\x1a"')
+"""OFAC ends its main, address and alias files with a Ctrl-Z (the comments file, in the
+2021 set, without one): a file that lacks it was cut short. A CSV writer that quotes every
+field keeps it as a quoted field of its own."""
 TYPES = {"individual": "individual", "vessel": "vessel", "aircraft": "aircraft"}
 _DOB = re.compile(r"\bDOB ((?:\d{1,2} )?(?:[A-Z][a-z]{2} )?\d{4})")
 _NATIONALITY = re.compile(r"\b(?:nationality|citizen) ([A-Z][A-Za-z .'-]+?)(?=;|\.(?:\s|$)|$)")
@@ -58,8 +64,8 @@ def _text(path: Path) -> io.TextIOBase:
     """The file as text: UTF-8, or Windows-1252 as older OFAC files were written. Files
     under 64 MiB are decoded whole (fast); larger ones are streamed."""
     if path.stat().st_size >= 64 * 2**20:
-        return path.open("r", encoding="utf-8", errors="replace", newline="")
-    raw = path.read_bytes()
+        return path.open("r", encoding="utf-8-sig", errors="replace", newline="")
+    raw = path.read_bytes().removeprefix(BOM)
     try:
         return io.StringIO(raw.decode("utf-8"), newline="")
     except UnicodeDecodeError:
@@ -69,11 +75,23 @@ def _text(path: Path) -> io.TextIOBase:
 def _companion(main: Path, index: int) -> Path | None:
     name = COMPANIONS.get(main.name.lower(), COMPANIONS["sdn.csv"])[index]
     path = main.with_name(name)
-    return path if path.is_file() else None
+    return path if path.exists() else None
 
 
 def companion_files(main: Path) -> list[Path]:
     return [p for p in (_companion(main, i) for i in range(3)) if p is not None]
+
+
+def check_complete(main: Path) -> None:
+    """Refuses a set whose main, address or alias file lacks OFAC's closing Ctrl-Z: cut at a
+    line boundary, such a file still parses, and its missing rows would read as removals."""
+    for path in (main, _companion(main, 0), _companion(main, 1)):
+        if path is not None and not tail(path, 64).rstrip(b" \t\r\n").endswith(END_MARKERS):
+            raise fail(
+                path,
+                "no end-of-file marker (the Ctrl-Z OFAC ends the file with): the file looks "
+                "cut short",
+            )
 
 
 def read_ofac_csv(main: Path) -> Iterator[ListEntry]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
-from .common import fail
+from .common import fail, tail
 
 HEAD_BYTES = 64 * 1024
 
@@ -33,6 +34,14 @@ def refuse_declarations(path: Path) -> None:
             break
     except etree.XMLSyntaxError as exc:
         raise fail(path, f"malformed XML: {exc.msg}", exc.lineno) from None
+
+
+def check_closed(path: Path, root: str) -> None:
+    """Refuses a document that does not end by closing its root element: one cut short.
+    Parsing would fail too, but only at the end of the file and with a parser's words."""
+    closing = re.compile(rb"</(?:[\w.-]+:)?" + root.encode() + rb"\s*>$")
+    if not closing.search(tail(path, 256).rstrip()):
+        raise fail(path, f"the document does not end with </{root}>: the file looks cut short")
 
 
 def elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]:
