@@ -66,7 +66,7 @@ def check_reading(
             f"{known}: give the date with --published; not recorded",
         )
     if read.sha256 != latest.snapshot.sha256:
-        earlier = store.list_snapshot_with_sha256(name, read.sha256)
+        earlier = store.latest_list_snapshot(name, read.sha256)
         if earlier is not None:
             raise _refuse(
                 path,

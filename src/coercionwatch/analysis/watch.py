@@ -289,7 +289,13 @@ def watch_list(
             if row.digest not in known
         }
         summary = store.record_list_snapshot(
-            snapshot, members, bodies, items, author=author, reason=reason
+            snapshot,
+            members,
+            bodies,
+            items,
+            compared_with=latest.id if latest else None,
+            author=author,
+            reason=reason,
         )
         report.proposals = summary.proposed
     return report

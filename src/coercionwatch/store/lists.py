@@ -47,29 +47,16 @@ class SnapshotRow:
     taken_at: str
 
 
-def latest_snapshot(connection: Connection, list_name: str) -> SnapshotRow | None:
-    row = connection.execute(
-        select(*(c for c in list_snapshots.c if c.name != "members"))
-        .where(list_snapshots.c.list_name == list_name)
-        .order_by(list_snapshots.c.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    snapshot = ListSnapshot(
-        row.list_name, row.format, row.source, row.sha256, row.published, row.entries
+def latest_snapshot(
+    connection: Connection, list_name: str, sha256: str | None = None
+) -> SnapshotRow | None:
+    """The newest snapshot of a list, or the newest read from files with this digest."""
+    query = select(*(c for c in list_snapshots.c if c.name != "members")).where(
+        list_snapshots.c.list_name == list_name
     )
-    return SnapshotRow(row.id, snapshot, row.taken_at)
-
-
-def snapshot_with_sha256(connection: Connection, list_name: str, sha256: str) -> SnapshotRow | None:
-    """The latest snapshot of the list read from files with this digest, if any."""
-    row = connection.execute(
-        select(*(c for c in list_snapshots.c if c.name != "members"))
-        .where(list_snapshots.c.list_name == list_name, list_snapshots.c.sha256 == sha256)
-        .order_by(list_snapshots.c.id.desc())
-        .limit(1)
-    ).first()
+    if sha256 is not None:
+        query = query.where(list_snapshots.c.sha256 == sha256)
+    row = connection.execute(query.order_by(list_snapshots.c.id.desc()).limit(1)).first()
     if row is None:
         return None
     snapshot = ListSnapshot(

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from coercionwatch.ingest import Incoming
-from coercionwatch.model import Location, Problem, Record, UpdateNote
+from coercionwatch.model import InvalidInput, Location, Problem, Record, UpdateNote
 from coercionwatch.model.lists import ListSnapshot
 
 from . import lists, proposals, reader, search, writer
@@ -122,26 +122,37 @@ class Store:
         bodies: dict[str, str],
         records: Iterable[Incoming],
         *,
+        compared_with: int | None,
         author: str,
         reason: str | None = None,
     ) -> ImportSummary:
         """A list snapshot and the records drafted from it, as proposals, in one transaction:
-        what a program inferred from a list waits for a person to accept it."""
+        what a program inferred from a list waits for a person to accept it.
+
+        `compared_with` is the snapshot the reading was judged against; if another reading
+        of the list was recorded since, nothing is written (InvalidInput)."""
         with writer.fewer_collections(), self._writing() as connection:
             summary = writer.import_records(
                 connection, records, author=author, reason=reason, propose=True
             )
+            # Under the write lock now: no other reading can slip in before this one.
+            latest = lists.latest_snapshot(connection, snapshot.list_name)
+            if (latest.id if latest else None) != compared_with:
+                message = (
+                    f"another reading of {snapshot.list_name} was recorded while this one was "
+                    "compared; nothing written, run watch again"
+                )
+                raise InvalidInput([Problem(Location(snapshot.source), message)])
             lists.save_snapshot(connection, snapshot, members, bodies)
             return summary
 
-    def latest_list_snapshot(self, list_name: str) -> lists.SnapshotRow | None:
+    def latest_list_snapshot(
+        self, list_name: str, sha256: str | None = None
+    ) -> lists.SnapshotRow | None:
+        """The newest snapshot of a list; with `sha256`, the newest taken from those very
+        files (to know a list read twice)."""
         with self._reading() as connection:
-            return lists.latest_snapshot(connection, list_name)
-
-    def list_snapshot_with_sha256(self, list_name: str, sha256: str) -> lists.SnapshotRow | None:
-        """A snapshot taken from these very files before, to know a list read twice."""
-        with self._reading() as connection:
-            return lists.snapshot_with_sha256(connection, list_name, sha256)
+            return lists.latest_snapshot(connection, list_name, sha256)
 
     def list_snapshot_members(self, snapshot_id: int) -> dict[str, str]:
         with self._reading() as connection:
