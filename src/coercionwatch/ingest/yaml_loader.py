@@ -14,6 +14,7 @@ as the same values.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import Any
 
 import yaml
@@ -31,7 +32,27 @@ class RecordLoader(yaml.SafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
+        self.possible_simple_keys: OrderedDict[int, Any] = OrderedDict()
         self._open = 0  # collections being composed, one inside another
+
+    # PyYAML's scanner looks at every pending simple key, one per open flow collection, at
+    # every token, so `[[[[…` a few thousand deep takes minutes. Keys are saved in order,
+    # deeper ones later, so the oldest is first and the stale ones come before the rest.
+
+    def next_possible_simple_key(self) -> int | None:
+        for key in self.possible_simple_keys.values():
+            return key.token_number
+        return None
+
+    def stale_possible_simple_keys(self) -> None:
+        keys = self.possible_simple_keys
+        while keys:
+            level, key = next(iter(keys.items()))
+            if key.line == self.line and self.index - key.index <= 1024:
+                return  # those after it were saved later on this line: not stale either
+            if key.required:
+                super().stale_possible_simple_keys()  # raises PyYAML's own error
+            del keys[level]
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         event = self.peek_event()
