@@ -130,11 +130,12 @@ def _checked_json(
         if found is None:
             return _thorough(items)
         keys += found
-    if _may_hold_nul(text):
+    escapes = _has_low_escapes(text)
+    if escapes and b"\\u0000" in text:
         checked = _thorough(items)
         if any(isinstance(c, Problem) for c in checked):
             return checked
-    if _repeats_a_key(text, items, keys):
+    if _repeats_a_key(text, items, keys, escapes):
         return _thorough(_items_of(_with_repeats(text), name, line))
     return items
 
@@ -143,12 +144,13 @@ def _thorough(items: list[RawItem]) -> list[RawItem | Problem]:
     return [check_item(item.location, item.value) or item for item in items]
 
 
-def _may_hold_nul(text: bytes) -> bool:
-    """JSON text can hold U+0000 only as an escape; a backslash is rare, so look for it first."""
-    return b"\\" in text and b"\\u0000" in text
+def _has_low_escapes(text: bytes) -> bool:
+    """Whether the text has a `\\u00XX` escape, the only way JSON text can hold U+0000 and
+    one way to write a colon. Most text has no backslash at all, which is quick to see."""
+    return b"\\" in text and b"\\u00" in text
 
 
-def _repeats_a_key(text: bytes, items: list[RawItem], keys: int) -> bool:
+def _repeats_a_key(text: bytes, items: list[RawItem], keys: int, escapes: bool) -> bool:
     """Whether the text has a key that orjson dropped, as it drops all but the last of
     repeated keys without a word.
 
@@ -162,7 +164,7 @@ def _repeats_a_key(text: bytes, items: list[RawItem], keys: int) -> bool:
     if colons == keys:
         return False
     written = sum(orjson.dumps(item.value).count(b":") for item in items)
-    escaped = text.count(b"\\u003a") + text.count(b"\\u003A") if b"\\" in text else 0
+    escaped = text.count(b"\\u003a") + text.count(b"\\u003A") if escapes else 0
     return written != colons + escaped
 
 
