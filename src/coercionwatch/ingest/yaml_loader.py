@@ -1,14 +1,14 @@
 """A YAML loader for record files: JSON's data model, with no way to crash it or surprise it.
 
-PyYAML's safe loader still recurses once per level of nesting, keeps the last of repeated
-keys, expands aliases, honours tags (`!!set`, `!!binary`, `!!timestamp`) and reads YAML 1.1
-scalars that are not what they seem (`12:30` is 750, `0x_` raises). This one composes
-nesting only to just past the content limit, and replaces whatever it refuses (an alias, an
-anchor, a tag, a repeated key, text that is not Unicode, the part that is too deep) by a
-`Refused` value in its place, so that the content check names the record and field.
-Plain scalars resolve to null, true/false, decimal integers and floats, as in JSON; each of
-those patterns is a subset of PyYAML's own, so text written by `yaml.safe_dump` reads back
-as the same values.
+PyYAML's safe loader still recurses once per level of nesting (and its scanner slows with
+every level of `[`), keeps the last of repeated keys, expands aliases, honours tags
+(`!!set`, `!!binary`, `!!timestamp`) and reads YAML 1.1 scalars that are not what they
+seem (`12:30` is 750, `0x_` raises). This one composes nesting only to just past the
+content limit, and replaces whatever it refuses (an alias, an anchor, a tag, a repeated
+key, text that is not Unicode, the part that is too deep) by a `Refused` value in its
+place, so that the content check names the record and field. Plain scalars resolve to
+null, true/false, decimal integers and floats, as in JSON; each of those patterns is a
+subset of PyYAML's own, so text written by `yaml.safe_dump` reads back as the same values.
 """
 
 from __future__ import annotations
