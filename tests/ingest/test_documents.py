@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from coercionwatch.ingest import RawItem, read_items
 from coercionwatch.model import Problem
 
@@ -54,13 +56,13 @@ def test_empty_missing_and_directory_paths(tmp_path):
     assert "not a regular file" in _items(tmp_path)[0].message
 
 
-def test_yaml_aliases_are_refused(tmp_path):
+def test_a_yaml_alias_bomb_is_refused_at_its_first_anchor(tmp_path):
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text('a: &a ["x","x","x","x"]\nb: &b [*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b]\n', "utf-8")
     (problem,) = _items(bomb)
     assert isinstance(problem, Problem)
-    assert "aliases and anchors are not allowed" in problem.message
-    assert problem.location.line == 2
+    assert (problem.location.line, problem.field) == (1, "a")
+    assert problem.message == "YAML anchors are not allowed"
 
 
 def test_yaml_keeps_dates_as_written_and_locates_items(tmp_path):
@@ -84,3 +86,46 @@ def test_malformed_yaml_names_the_line(tmp_path):
     assert len(problems) == 1
     assert problems[0].message.startswith("malformed YAML")
     assert problems[0].location.line == 4
+
+
+def _line(tmp_path, text: str):
+    path = tmp_path / "records.jsonl"
+    path.write_text(text + "\n", "utf-8")
+    (item,) = _items(path)
+    return item
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"kind": "actor", "id": "a", "name": "A", "name": "B"}',
+        '{"kind": "actor", "id": "a", "name": "A\\u003aB", "name": "C"}',  # an escaped colon
+        '{"kind": "actor", "id": "a", "note": "http://x", "name": "A", "name": "B"}',
+        '{"kind": "actor", "id": "a", "name": "A", "na\\u006de": "B"}',  # an escaped key
+    ],
+)
+def test_a_repeated_json_key_is_named(tmp_path, text):
+    problem = _line(tmp_path, text)
+    assert isinstance(problem, Problem)
+    assert (problem.location.line, problem.record_id, problem.field) == (1, "a", "name")
+    assert problem.message == "duplicate key 'name'"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('{"kind": "actor", "url": "https://a.example/b:c"}', "https://a.example/b:c"),
+        ('{"kind": "actor", "url": "a\\u003ab"}', "a:b"),
+        ('{"kind": "actor", "url": "a\\\\u003ab"}', "a\\u003ab"),  # a backslash, then text
+        ('{"kind": "actor", "url": "a\\\\u0000b"}', "a\\u0000b"),
+    ],
+)
+def test_colons_and_escapes_in_text_are_not_taken_for_keys_or_nul(tmp_path, text, value):
+    item = _line(tmp_path, text)
+    assert isinstance(item, RawItem) and item.value["url"] == value
+
+
+def test_json_nan_infinity_and_huge_numbers_are_malformed(tmp_path):
+    for number in ("NaN", "Infinity", "1e400"):
+        problem = _line(tmp_path, f'{{"kind": "actor", "n": {number}}}')
+        assert problem.message.startswith("malformed JSON")

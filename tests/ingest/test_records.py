@@ -79,3 +79,16 @@ def test_bad_records_are_located_by_file_record_and_field(tmp_path):
     assert "unknown kind 'planet'" in rendered[2]
     assert "neither a seed envelope" in rendered[3]
     assert rendered[4] == f"{path}:5: expected a JSON object, found list"
+
+
+def test_a_kind_that_is_not_text_is_named_not_crashed_on(tmp_path):
+    path = write_lines(
+        tmp_path / "kinds.jsonl",
+        [{"kind": ["actor"], "id": "a"}, {"kind": {"actor": 1}, "slug": "b"}],
+    )
+    problems = _read(path)
+    assert [(p.location.line, p.record_id, p.field) for p in problems] == [
+        (1, "a", "kind"),
+        (2, "b", "kind"),
+    ]
+    assert all(p.message.startswith("the kind must be text (one of incident,") for p in problems)

@@ -1,12 +1,15 @@
 """Reading record files: JSON, JSON Lines and YAML, with limits against hostile input.
 
-Yields raw items (dicts) with their location. JSON Lines is streamed line by line, so a
-large file costs memory for one line at a time; whole documents are bounded by size.
+Yields raw items (dicts) with their location, each passed by the content check (depth,
+numbers, NUL, repeated keys: see content.py) or replaced by the problem it found. JSON
+Lines is streamed line by line, so a large file costs memory for one line at a time;
+whole documents are bounded by size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,9 @@ import orjson
 import yaml
 
 from coercionwatch.model import Location, Problem
+
+from .content import Refused, check_item, keys_within_limits
+from .yaml_loader import RecordLoader
 
 DEFAULT_MAX_FILE_BYTES = 128 * 1024 * 1024
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -29,23 +35,6 @@ class RawItem:
 
 Progress = Callable[[int], None]
 """Told how many bytes of the current file have been read so far."""
-
-
-class _StrictYamlLoader(yaml.SafeLoader):
-    """Safe YAML without aliases (no 'billion laughs') and with dates left as text."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.MarkedYAMLError(
-                problem="aliases and anchors are not allowed", problem_mark=mark
-            )
-        return super().compose_node(parent, index)
 
 
 def read_items(
@@ -109,32 +98,108 @@ def _json_lines_items(path: Path, progress: Progress | None) -> Iterator[RawItem
                 progress(done)
             if not line.strip():
                 continue
-            location = Location(str(path), line=number)
             try:
-                yield RawItem(location, orjson.loads(line))
+                value = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                yield Problem(location, f"malformed JSON: {exc.msg} at column {exc.colno}")
+                problem = f"malformed JSON: {exc.msg} at column {exc.colno}"
+                yield Problem(Location(str(path), line=number), problem)
+                continue
+            yield from _checked_json(line, value, str(path), number)
 
 
 def _json_items(path: Path) -> Iterator[RawItem | Problem]:
+    text = path.read_bytes()
     try:
-        document = orjson.loads(path.read_bytes())
+        document = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         yield Problem(Location(str(path), line=exc.lineno), f"malformed JSON: {exc.msg}")
         return
-    yield from _top_level(str(path), document)
+    yield from _checked_json(text, document, str(path))
+
+
+def _checked_json(
+    text: bytes, parsed: Any, name: str, line: int | None = None
+) -> Sequence[RawItem | Problem]:
+    """The items of one JSON text (a line's, or a document's), each passed by the content
+    check or replaced by the problem it finds. Large imports are many such texts, so each
+    gets the quick checks, and the thorough one only when a quick one finds something."""
+    items = _items_of(parsed, name, line)
+    keys = 0
+    for item in items:
+        found = keys_within_limits(item.value)
+        if found is None:
+            return _thorough(items)
+        keys += found
+    escapes = _has_low_escapes(text)
+    if escapes and b"\\u0000" in text:
+        checked = _thorough(items)
+        if any(isinstance(c, Problem) for c in checked):
+            return checked
+    if _repeats_a_key(text, items, keys, escapes):
+        return _thorough(_items_of(_with_repeats(text), name, line))
+    return items
+
+
+def _thorough(items: list[RawItem]) -> list[RawItem | Problem]:
+    return [check_item(item.location, item.value) or item for item in items]
+
+
+def _has_low_escapes(text: bytes) -> bool:
+    """Whether the text has a `\\u00XX` escape, the only way JSON text can hold U+0000 and
+    one way to write a colon. Most text has no backslash at all, which is quick to see."""
+    return b"\\" in text and b"\\u00" in text
+
+
+def _repeats_a_key(text: bytes, items: list[RawItem], keys: int, escapes: bool) -> bool:
+    """Whether the text has a key that orjson dropped, as it drops all but the last of
+    repeated keys without a word.
+
+    In JSON text the only colons outside strings follow keys, so the text's colons are the
+    keys written plus the colons inside strings. When they equal the keys parsed, no key
+    was dropped (and no string holds a colon). Otherwise compare them with the colons of
+    the items as orjson writes them back, which never escapes one: equal, escaped colons in
+    the text counted, unless a key was dropped.
+    """
+    colons = text.count(b":")
+    if colons == keys:
+        return False
+    written = sum(orjson.dumps(item.value).count(b":") for item in items)
+    escaped = text.count(b"\\u003a") + text.count(b"\\u003A") if escapes else 0
+    return written != colons + escaped
+
+
+def _items_of(parsed: Any, name: str, line: int | None) -> list[RawItem]:
+    """A line of JSON Lines is one item; a document is one, or each in its top-level list."""
+    if line is not None:
+        return [RawItem(Location(name, line=line), parsed)]
+    if isinstance(parsed, list):
+        return [RawItem(Location(name, index=n), item) for n, item in enumerate(parsed, start=1)]
+    return [RawItem(Location(name), parsed)]
+
+
+def _with_repeats(text: bytes) -> Any:
+    """JSON as the standard library reads it, a repeated key's value marked as refused."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key, value in items:
+            found[key] = Refused(f"duplicate key {key!r}") if key in found else value
+        return found
+
+    return json.loads(text, object_pairs_hook=pairs)
 
 
 def yaml_items(text: str, name: str) -> Iterator[RawItem | Problem]:
     """Items of YAML text (one or more documents), each located by its line."""
-    loader = _StrictYamlLoader(text)
+    loader = RecordLoader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
             children = node.value if isinstance(node, yaml.SequenceNode) else [node]
             for child in children:
+                location = Location(name, line=child.start_mark.line + 1)
                 value = loader.construct_object(child, deep=True)
-                yield RawItem(Location(name, line=child.start_mark.line + 1), value)
+                yield check_item(location, value) or RawItem(location, value)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -142,11 +207,3 @@ def yaml_items(text: str, name: str) -> Iterator[RawItem | Problem]:
         yield Problem(Location(name, line=line), f"malformed YAML: {reason}")
     finally:
         loader.dispose()
-
-
-def _top_level(name: str, document: Any) -> Iterator[RawItem]:
-    if isinstance(document, list):
-        for index, item in enumerate(document, start=1):
-            yield RawItem(Location(name, index=index), item)
-    else:
-        yield RawItem(Location(name), document)

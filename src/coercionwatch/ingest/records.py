@@ -18,6 +18,7 @@ from coercionwatch.model import (
 )
 from coercionwatch.model.incident import DERIVED_KEYS
 
+from .content import id_of
 from .documents import DEFAULT_MAX_FILE_BYTES, Progress, RawItem, read_items
 
 
@@ -42,14 +43,14 @@ def parse_item(item: RawItem) -> Incoming | list[Problem]:
         Problem(
             item.location,
             "neither a seed envelope (no 'record') nor a native record (no 'kind')",
-            record_id=_id_of(value),
+            record_id=id_of(value),
         )
     ]
 
 
 def _parse_envelope(location: Location, envelope: dict[str, Any]) -> Incoming | list[Problem]:
     record = envelope.get("record")
-    slug = _id_of(record) if isinstance(record, dict) else None
+    slug = id_of(record) if isinstance(record, dict) else None
     problems = [
         Problem(location, "missing from the seed envelope", "incident", slug, key)
         for key in ("site", "generatedAt")
@@ -70,12 +71,13 @@ def _parse_envelope(location: Location, envelope: dict[str, Any]) -> Incoming | 
 
 def _parse_native(location: Location, value: dict[str, Any]) -> Incoming | list[Problem]:
     kind = value["kind"]
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
+        named = f"unknown kind {kind!r}" if isinstance(kind, str) else "the kind must be text"
         return [
             Problem(
                 location,
-                f"unknown kind {kind!r} (one of {', '.join(KINDS)})",
-                record_id=_id_of(value),
+                f"{named} (one of {', '.join(KINDS)})",
+                record_id=id_of(value),
                 field="kind",
             )
         ]
@@ -84,7 +86,7 @@ def _parse_native(location: Location, value: dict[str, Any]) -> Incoming | list[
 
 
 def _validate(location: Location, kind: str, body: dict[str, Any]) -> Incoming | list[Problem]:
-    record_id = _id_of(body)
+    record_id = id_of(body)
     given_derived = {k: body.pop(k) for k in DERIVED_KEYS if kind == "incident" and k in body}
     try:
         record = KINDS[kind].model_validate(body)
@@ -122,13 +124,6 @@ def _derived_disagreements(
         for key, value in given.items()
         if not (key == "url" and not incident.site) and computed[key] != value
     ]
-
-
-def _id_of(value: object) -> str | None:
-    if isinstance(value, dict):
-        found = value.get("id", value.get("slug"))
-        return found if isinstance(found, str) else None
-    return None
 
 
 def read_records(

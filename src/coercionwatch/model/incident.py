@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, NonNegativeInt, model_validator
 
 from .records import Part, Record
 from .types import FullDate, Html, PartialDate, RecordId, ShortText, Text, Url, display_date, vocab
@@ -127,7 +127,7 @@ class Incident(Record):
     key_points: list[Text] = Field(default_factory=list)
     war_crime_classification: vocab("war-crime-classifications") | None = None  # type: ignore[valid-type]
     international_law: list[LawCited] = Field(default_factory=list)
-    civilian_casualties: int | None = None
+    civilian_casualties: NonNegativeInt | None = None
     icc_relevance: bool | None = None
     legal_analyses: list[LegalAnalysis] = Field(default_factory=list)
     description: Text | None = None

@@ -27,10 +27,11 @@ Visibility = Literal["public", "restricted"]
 
 
 class Part(BaseModel):
-    """A nested object inside a record: camelCase on the wire, strict about unknown keys."""
+    """A nested object inside a record: camelCase on the wire, strict about unknown keys and
+    about types (JSON and YAML give real booleans and numbers; `"yes"` and `"12"` are text)."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, strict=True
     )
 
 

@@ -37,8 +37,25 @@ PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 
 FullDate = Annotated[str, AfterValidator(_check_full_date)]
 
+FILE_SUFFIXES = (".json", ".csv", ".xml", ".atom", ".html", ".bib", ".ris")
+"""Endings the site and the server give files: record `x` is served as `actor/x.json`, which
+is also where record `x.json`'s page would go, so no id may end in one of them."""
+
+
+def _check_record_id(value: str) -> str:
+    for suffix in FILE_SUFFIXES:
+        if value.endswith(suffix):
+            raise ValueError(
+                f"an id may not end in {suffix!r}: the site and the server name files that "
+                "way, so this record's page would clash with another record's file"
+            )
+    return value
+
+
 RecordId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=200)
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=200),
+    AfterValidator(_check_record_id),
 ]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 """ISO 3166-1 alpha-2."""
