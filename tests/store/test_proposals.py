@@ -56,7 +56,10 @@ def test_accepting_makes_it_current_and_journals_who(filled: Store):
         ("accept", "carol", "checked the list"),
         ("update", "carol", "inferred"),
     ]
-    assert filled.proposals() == [] and filled.proposals("accepted")[0].decided_seq
+    assert filled.proposals() == []
+    (done,) = filled.proposals("accepted")
+    assert (done.decision.author, done.decision.reason) == ("carol", "checked the list")
+    assert done.changes() == {"aliases": {"before": [], "after": ["K. Prost"]}}
     assert filled.verify() == []
 
 
@@ -113,3 +116,21 @@ def test_numbers_are_not_reused_after_a_rejection(filled: Store):
     filled.import_records(_incoming(actor("akane")), author="alice")
     assert filled.get("actor", "akane").version == 2  # version 1 is the rejected proposal
     assert filled.verify() == []
+
+
+def test_a_delete_after_a_proposal_takes_a_version_of_its_own(filled: Store):
+    assert len(_propose(filled, actor("prost", nationality=["FR"]))) == 1
+    filled.delete("measure", "m-prost", author="alice")
+    filled.delete("actor", "prost", author="alice")
+    versions = [v.entry.version for v in filled.history("actor", "prost")]
+    assert versions == [1, 2, 3] and len(set(versions)) == 3
+    (proposal,) = filled.proposals()
+    assert proposal.stale
+    assert filled.verify() == []
+
+
+def test_four_eyes_is_not_fooled_by_case_or_spacing(filled: Store):
+    (seq,) = _propose(filled, actor("akane"), author="bob")
+    for alias in ("bob ", "BOB", "  Bob  "):
+        with pytest.raises(InvalidInput, match="four eyes"):
+            filled.accept([seq], author=alias, reason=None, four_eyes=True)

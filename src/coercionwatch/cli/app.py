@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from coercionwatch.store import (
 
 from . import editing
 from .output import (
+    alert,
     console,
     emit_json,
     errors,
@@ -96,13 +98,13 @@ def opened() -> Iterator[Store]:
             yield store
     except OperationalError as exc:
         if not is_lock_timeout(exc):
-            raise
-        errors.print(f"[bold red]error:[/] {LOCKED}", highlight=False)
+            raise fail(f"cannot use the database: {exc.orig}") from None
+        errors.print(alert("error:", f" {LOCKED}"), highlight=False)
         raise typer.Exit(LOCKED_STATUS) from None
 
 
 def fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(alert("error:", f" {message}"), highlight=False)
     return typer.Exit(2)
 
 
@@ -113,7 +115,9 @@ def check_kind(kind: str) -> str:
 
 
 def author_name(author: str | None) -> str:
-    return author or getpass.getuser()
+    """Who the journal names: white space around the name, or inside it, is not part of it."""
+    name = " ".join((author or "").split())
+    return name or getpass.getuser()
 
 
 def site_url() -> str:
@@ -235,7 +239,11 @@ def import_command(
     if if_version is not None:
         (counts["version"],) = summary.versions.values()
     if propose:
-        counts = {"proposed": summary.proposed, "unchanged": summary.unchanged}
+        counts = {
+            "proposed": len(summary.proposed),
+            "unchanged": summary.unchanged,
+            "proposal ids": summary.proposed,
+        }
     if as_json:
         emit_json(counts)
     else:
@@ -290,7 +298,10 @@ def export_everything(
             f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
         )
     with opened() as store:
-        written = export_all(store, directory, site=site_url(), formats=formats)
+        try:
+            written = export_all(store, directory, site=site_url(), formats=formats)
+        except OSError as exc:
+            raise fail(f"cannot write to {directory}: {exc.strerror or exc}") from None
     console.print(f"Wrote {len(written)} files to {directory}")
 
 
@@ -371,7 +382,11 @@ def edit(
             raise fail(f"no {kind} {record_id!r}")
         text = editing.as_yaml(found.record)
         while True:
-            text = editing.edit_text(text)
+            try:
+                text = editing.edit_text(text)
+            except (OSError, subprocess.CalledProcessError) as exc:
+                editor = " ".join(editing.editor_command())
+                raise fail(f"the editor ({editor}) failed: {exc}") from None
             try:
                 # Saving checks what validation cannot: that every id it points at exists.
                 edited = editing.parse_edited(text, found.record)
@@ -385,7 +400,8 @@ def edit(
             except InvalidInput as exc:
                 report_problems(exc.problems, heading="the edited record is not valid:")
                 if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True)):
-                    errors.print("Nothing was saved.")
+                    kept = editing.keep(text, kind, record_id)
+                    errors.print(f"Nothing was saved; your edited text is kept in {kept}")
                     raise typer.Exit(2) from None
             except VersionConflict:
                 report_edit_conflict(store, found, text)
@@ -405,8 +421,11 @@ def report_edit_conflict(store: Store, opened_as: StoredRecord, text: str) -> No
     record = opened_as.record
     now = store.get(record.kind, record.id)
     errors.print(
-        f"[bold red]error:[/] {record.kind} {record.id!r} changed while you were editing it "
-        f"(you opened version {opened_as.version}); nothing was saved.",
+        alert(
+            "error:",
+            f" {record.kind} {record.id!r} changed while you were editing it "
+            f"(you opened version {opened_as.version}); nothing was saved.",
+        ),
         highlight=False,
     )
     if now is None:
@@ -499,9 +518,9 @@ def verify(as_json: JsonOption = False) -> None:
             }
         )
     elif faults:
-        errors.print(f"[bold red]verify failed at {faults[0]}[/]", highlight=False)
+        errors.print(alert(f"verify failed at {faults[0]}"), highlight=False)
         for fault in faults[1:20]:
-            errors.print(f"  also: {fault}", markup=False, highlight=False)
+            errors.print(f"  also: {fault}", highlight=False)
     else:
         console.print(
             f"Journal, versions and derived tables verified: {sum(counts.values())} current "
@@ -559,7 +578,8 @@ def accept(
             report_problems(exc.problems, heading="nothing accepted:")
             raise typer.Exit(2) from None
     console.print(
-        f"Accepted {len(ids)} proposal(s): {summary.created} created, {summary.updated} updated."
+        f"Accepted {len(set(ids))} proposal(s): {summary.created} created, "
+        f"{summary.updated} updated."
     )
 
 
@@ -654,7 +674,7 @@ def watch(
         except (WebhookFailed, WebhookRefused) as exc:
             kept = "nothing was written" if dry_run else "the snapshot and drafts are kept"
             errors.print(
-                f"[bold red]webhook failed:[/] {exc} ({kept}; the report is above)",
+                alert("webhook failed:", f" {exc} ({kept}; the report is above)"),
                 highlight=False,
             )
             raise typer.Exit(1) from None
@@ -669,20 +689,25 @@ def site(
     ] = True,
 ) -> None:
     """Write the public site as static files: pages, JSON, downloads, feed, search."""
-    from coercionwatch.publish.site import build_site
+    from coercionwatch.publish.site import SiteRefused, build_site
 
     with (
         opened() as store,
         Progress(console=errors, disable=not errors.is_terminal, transient=True) as progress,
     ):
         task = progress.add_task("pages", total=None)
-        summary = build_site(
-            store,
-            directory,
-            site=site_url(),
-            search_index=search_index,
-            progress=lambda n: progress.update(task, completed=n),
-        )
+        try:
+            summary = build_site(
+                store,
+                directory,
+                site=site_url(),
+                search_index=search_index,
+                progress=lambda n: progress.update(task, completed=n),
+            )
+        except SiteRefused as exc:
+            raise fail(f"site not written: {exc}") from None
+        except OSError as exc:
+            raise fail(f"cannot write the site to {directory}: {exc.strerror or exc}") from None
     console.print(
         f"Wrote {summary.pages} pages and {summary.files - summary.pages} other files to "
         f"{directory} ({summary.pages / max(summary.render_seconds, 1e-9):,.0f} pages/s)."

@@ -9,11 +9,21 @@ from typing import Any
 import orjson
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from coercionwatch.model import Problem, Record, stored_body
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # messages stay whole lines, for grep
+# No console markup: record text, list names and reasons are printed exactly as written (a
+# title holding "[/]" or "[link=…]" must neither crash a table nor become a link); styles are
+# given as Text, by `alert`.
+console = Console(markup=False)
+errors = Console(stderr=True, soft_wrap=True, markup=False)  # whole lines, for grep
+
+
+def alert(label: str, rest: str = "", style: str = "bold red") -> Text:
+    """A styled label, then plain text: for errors and headings on the terminal."""
+    return Text.assemble((label, style), rest)
+
 
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {
     "incident": ("category", "severity"),
@@ -83,9 +93,9 @@ def rows_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def report_problems(problems: Sequence[Problem], *, heading: str, limit: int = 50) -> None:
-    errors.print(f"[bold red]{heading}[/]", highlight=False)
+    errors.print(alert(heading), highlight=False)
     for problem in problems[:limit]:
-        errors.print(f"  {problem}", markup=False, highlight=False)
+        errors.print(f"  {problem}", highlight=False)
     if len(problems) > limit:
         errors.print(f"  … and {len(problems) - limit} more", highlight=False)
 
@@ -93,8 +103,8 @@ def report_problems(problems: Sequence[Problem], *, heading: str, limit: int = 5
 def report_warnings(warnings: Sequence[Problem], *, limit: int = 20) -> None:
     if not warnings:
         return
-    errors.print(f"[yellow]{len(warnings)} warning(s):[/]", highlight=False)
+    errors.print(alert(f"{len(warnings)} warning(s):", style="yellow"), highlight=False)
     for warning in warnings[:limit]:
-        errors.print(f"  {warning}", markup=False, highlight=False)
+        errors.print(f"  {warning}", highlight=False)
     if len(warnings) > limit:
         errors.print(f"  … and {len(warnings) - limit} more", highlight=False)

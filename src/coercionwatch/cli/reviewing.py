@@ -16,13 +16,20 @@ def proposal_table(proposal: Proposal) -> Table:
     state = proposal.status
     if proposal.stale:
         state += f" — stale: the record is now at version {proposal.current_version}"
+    if proposal.decision:
+        decided = proposal.decision
+        state += f" by {decided.author}, {decided.at[:16]}"
+        state += f": {decided.reason}" if decided.reason else ""
     title = (
         f"proposal {proposal.seq}: {proposal.action} {proposal.kind} {proposal.record_id} "
         f"(version {proposal.version}) by {proposal.author}, {proposal.at[:16]} · {state}"
     )
     table = Table(title=title, title_justify="left", show_lines=True)
     table.add_column("field", style="bold")
-    table.add_column("now", overflow="fold")
+    table.add_column(
+        f"version {proposal.base_version}" if proposal.base is not None else "before",
+        overflow="fold",
+    )
     table.add_column("proposed", overflow="fold")
     for name, change in proposal.changes().items():
         table.add_row(name, cell(change["before"]), cell(change["after"]))
@@ -53,7 +60,7 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "author": proposal.author,
         "at": proposal.at,
         "reason": proposal.reason,
-        "decidedBy": proposal.decided_seq,
+        "decision": proposal.decision.__dict__ if proposal.decision else None,
         "changes": proposal.changes(),
         "record": proposal.body,
     }

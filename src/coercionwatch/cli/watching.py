@@ -8,6 +8,7 @@ from rich.table import Table
 from coercionwatch.analysis.watch import (
     WatchReport,
 )
+from coercionwatch.cli.output import alert
 
 
 def print_report(console: Console, report: WatchReport, *, dry_run: bool) -> None:
@@ -19,8 +20,11 @@ def print_report(console: Console, report: WatchReport, *, dry_run: bool) -> Non
         else "first snapshot of this list"
     )
     console.print(
-        f"[bold]{s.list_name}[/] {s.published or 'undated'} · {s.format} · "
-        f"{s.entries:,} entries · {before}"
+        alert(
+            s.list_name,
+            f" {s.published or 'undated'} · {s.format} · {s.entries:,} entries · {before}",
+            style="bold",
+        )
     )
     console.print(
         f"added {report.added} · removed {report.removed} · amended {report.amended}"
@@ -47,7 +51,7 @@ def print_report(console: Console, report: WatchReport, *, dry_run: bool) -> Non
         for name, detail in (change.fields or {}).items():
             table.add_row(f"changed: {name}", f"{detail['before']!r} → {detail['after']!r}")
         for step in change.checklist:
-            mark = "[green]done[/]" if step.done else "[red]open[/]"
+            mark = alert("done", style="green") if step.done else alert("open", style="red")
             extra = f" ({', '.join(step.by)})" if step.by else ""
             extra += f" — missing: {', '.join(step.missing)}" if step.missing else ""
             table.add_row(mark, step.label + extra)

@@ -95,6 +95,27 @@ def _record_files(snapshot: Snapshot, site: str) -> Iterator[tuple[str, bytes | 
                 yield f"{kind}/{record.id}.json", orjson.dumps(native_record(record))
 
 
+SITE_MARK = ".coercionwatch-site"
+"""Left in every site built here, so that a rebuild replaces only a folder that it made."""
+
+
+class SiteRefused(ValueError):
+    """The folder given is not one the site may be written over: nothing was written."""
+
+
+def check_target(directory: Path) -> None:
+    """Refuse to replace a file, or a folder with things in it that no build left there."""
+    if not directory.exists():
+        return
+    if not directory.is_dir():
+        raise SiteRefused(f"{directory} is a file, not a folder")
+    if any(directory.iterdir()) and not (directory / SITE_MARK).is_file():
+        raise SiteRefused(
+            f"{directory} holds files that no site build left there; building would replace "
+            "them (choose a new or empty folder)"
+        )
+
+
 def build_site(
     store: Store,
     directory: Path,
@@ -106,8 +127,9 @@ def build_site(
     """Write the whole public site to `directory`, replacing what was there."""
     import time
 
-    snapshot = load_snapshot(store)
     directory = directory.resolve()
+    check_target(directory)
+    snapshot = load_snapshot(store)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
@@ -122,6 +144,9 @@ def build_site(
                 progress(pages)
         rendered = time.perf_counter() - started
         _write(staging / "404.html", render(error_page(404, "No page here."), Links(static=True)))
+        _write(
+            staging / SITE_MARK, b"Built by coercionwatch site; a rebuild replaces this folder.\n"
+        )
         others = 1
         for path, data in _record_files(snapshot, site):
             _write(staging / path, data)

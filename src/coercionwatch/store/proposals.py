@@ -35,6 +35,14 @@ STATUSES = ("open", "accepted", "rejected")
 
 
 @dataclass(frozen=True)
+class Decision:
+    seq: int
+    author: str
+    at: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class Proposal:
     seq: int
     kind: str
@@ -48,13 +56,13 @@ class Proposal:
     reason: str | None
     body: dict[str, Any]
     current_version: int
-    current: dict[str, Any] | None
-    """The record's current body, or None when the proposal would create it."""
-    decided_seq: int | None
+    base: dict[str, Any] | None
+    """The body it was proposed against, or None when it would create the record."""
+    decision: Decision | None
 
     @property
     def action(self) -> str:
-        return "update" if self.base_version and self.current is not None else "create"
+        return "update" if self.base is not None else "create"
 
     @property
     def stale(self) -> bool:
@@ -62,12 +70,14 @@ class Proposal:
         return self.status == "open" and self.current_version != self.base_version
 
     def changes(self) -> dict[str, Any]:
-        return field_changes(self.current, self.body)
+        """What it changes in the version it was proposed against, field by field."""
+        return field_changes(self.base, self.body)
 
 
 def _query(connection: Connection) -> Any:
     proposed = versions.alias("proposed")
-    now = versions.alias("now")
+    base = versions.alias("base")
+    decision = journal.alias("decision")
     return (
         select(
             proposals,
@@ -77,8 +87,10 @@ def _query(connection: Connection) -> Any:
             proposed.c.hash,
             proposed.c.body,
             records.c.version.label("current_version"),
-            records.c.deleted,
-            now.c.body.label("current_body"),
+            base.c.body.label("base_body"),
+            decision.c.author.label("decided_by"),
+            decision.c.at.label("decided_at"),
+            decision.c.reason.label("decision_reason"),
         )
         .join(journal, journal.c.seq == proposals.c.seq)
         .join(
@@ -89,12 +101,18 @@ def _query(connection: Connection) -> Any:
             records,
             and_(records.c.kind == proposals.c.kind, records.c.id == proposals.c.record_id),
         )
-        .outerjoin(now, stored_version(now, records.c.kind, records.c.id, records.c.version))
+        .outerjoin(
+            base,
+            stored_version(base, proposals.c.kind, proposals.c.record_id, proposals.c.base_version),
+        )
+        .outerjoin(decision, decision.c.seq == proposals.c.decided_seq)
     )
 
 
 def _proposal(row: Any) -> Proposal:
-    live = row.current_body is not None and not row.deleted
+    decision = None
+    if row.decided_seq is not None:
+        decision = Decision(row.decided_seq, row.decided_by, row.decided_at, row.decision_reason)
     return Proposal(
         seq=row.seq,
         kind=row.kind,
@@ -108,8 +126,8 @@ def _proposal(row: Any) -> Proposal:
         reason=row.reason,
         body=orjson.loads(row.body),
         current_version=row.current_version or 0,
-        current=orjson.loads(row.current_body) if live else None,
-        decided_seq=row.decided_seq,
+        base=orjson.loads(row.base_body) if row.base_body is not None else None,
+        decision=decision,
     )
 
 
@@ -144,6 +162,11 @@ def _problem(proposal: Proposal, message: str) -> Problem:
     return Problem(Location(f"proposal {proposal.seq}"), message, proposal.kind, proposal.record_id)
 
 
+def same_person(one: str, other: str) -> bool:
+    """Names as people type them: case and spacing do not make another person."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
 def accept(
     connection: Connection,
     seqs: Iterable[int],
@@ -161,7 +184,7 @@ def accept(
         if key in seen:
             problems.append(_problem(proposal, f"proposal {seen[key]} changes the same record"))
         seen[key] = proposal.seq
-        if four_eyes and proposal.author == author:
+        if four_eyes and same_person(proposal.author, author):
             problems.append(
                 _problem(proposal, f"proposed by {author}; four eyes: someone else must accept it")
             )

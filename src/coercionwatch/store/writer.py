@@ -496,7 +496,9 @@ def delete_record(
                 for u in users
             ]
         )
-    version = row.version + 1
+    # Past any proposal's number too, so no two entries of the history share a version.
+    stored = _latest_versions(connection, [(kind, record_id)]).get((kind, record_id), 0)
+    version = max(row.version, stored) + 1
     connection.execute(insert(journal), [writer.entry("delete", kind, record_id, version, None)])
     connection.execute(
         update(records)
