@@ -105,7 +105,7 @@ def test_an_invalid_edit_saves_nothing(cli, cli_json, tmp_path):
     cli("import", str(write_json(tmp_path / "r.json", basic_records())))
     result = cli("edit", "measure", "m-prost", env=_editor(tmp_path, "designation", "decree"))
     assert result.exit_code == 2
-    assert "field 'type'" in result.stderr and "Nothing was saved." in result.stderr
+    assert "field 'type'" in result.stderr and "Nothing was saved" in result.stderr
     result = cli("edit", "measure", "m-prost", env=_editor(tmp_path, "id: m-prost", "id: other"))
     assert result.exit_code == 2 and "cannot change" in result.stderr
     result = cli("edit", "measure", "m-prost", env=_editor(tmp_path, "target: prost", "target: x"))

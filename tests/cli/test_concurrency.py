@@ -159,7 +159,7 @@ def test_every_writing_command_gives_up_on_a_held_lock_in_one_line(database, tmp
     with Store.open(database) as store:
         import_files(store, write_json(tmp_path / "r.json", basic_records()))
         head = store.journal_head()
-    lists = SHARED / "data" / "sanctions" / "watchman-ofactest"
+    lists = SHARED / "data" / "sanctions" / "watchman-bench"
     more = write_json(tmp_path / "more.json", actor("someone-else"))
     editor = {
         **_editor(tmp_path, "status: active", "status: lifted", ["--help"]),
@@ -171,7 +171,7 @@ def test_every_writing_command_gives_up_on_a_held_lock_in_one_line(database, tmp
         ["demo"],
         ["edit", "measure", "m-prost"],
         ["delete", "measure", "m-prost"],
-        ["watch", str(lists), "--published", "2025-01-01"],
+        ["watch", str(lists), "--published", "2021-07-01"],
     ]
     with holding(database):
         programs = [run_program(database, *command, env=editor) for command in commands]

@@ -84,7 +84,7 @@ def test_csv_export_runs_no_formula_and_keeps_numbers(store, tmp_path):
             "category": "cyber",
             "severity": "limited",
             "posture": "alleged",
-            "civilianCasualties": -5,
+            "civilianCasualties": 12,
         },
     ]
     import_files(store, write_json(tmp_path / "r.json", records))
@@ -98,6 +98,6 @@ def test_csv_export_runs_no_formula_and_keeps_numbers(store, tmp_path):
     assert rows["planted-0"]["summary"] == "'" + PAYLOADS[0]
     with (out / "incident.csv").open(newline="", encoding="utf-8") as stream:
         (incident,) = csv.DictReader(stream)
-    assert incident["civilianCasualties"] == "-5"  # a number stays a number, sign and all
+    assert incident["civilianCasualties"] == "12"  # a number stays a number (counts are >= 0)
     exact = json.loads((out / "measure.json").read_text("utf-8"))
     assert sorted(m["summary"] for m in exact if m["id"].startswith("planted-")) == sorted(PAYLOADS)

@@ -81,7 +81,7 @@ def test_records_downloads_feed_sitemap_and_citations(static_site: Path):
 
 def test_a_rebuild_replaces_the_site_whole(demo_store, tmp_path):
     folder = tmp_path / "site"
-    folder.mkdir()
+    build_site(demo_store, folder, site=SITE, search_index=False)
     (folder / "stale.html").write_text("old")
     summary = build_site(demo_store, folder, site=SITE, search_index=False)
     assert not (folder / "stale.html").exists()
