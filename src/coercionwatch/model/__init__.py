@@ -7,8 +7,8 @@ from .kinds import (
     KINDS,
     load_record,
     native_record,
+    pointers,
     record_class,
-    reference_values,
     stored_body,
 )
 from .records import (
@@ -58,10 +58,10 @@ __all__ = [
     "load_record",
     "native_record",
     "pointer_fields",
+    "pointers",
     "project",
     "public_view",
     "record_class",
-    "reference_values",
     "required_references",
     "stored_body",
     "vocabularies",

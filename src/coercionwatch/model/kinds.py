@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -47,6 +48,15 @@ def reference_values(record: Record, path: str) -> list[str]:
                 found.append(item)
         values = found
     return [v for v in values if isinstance(v, str)]
+
+
+def pointers(record: Record, *, soft: bool = False) -> Iterator[tuple[str, str, str]]:
+    """(field path, kind, id) of each record this one points at: through its `references`,
+    or with `soft`, through its soft references (checked with a warning only)."""
+    fields = getattr(type(record), "soft_references", {}) if soft else type(record).references
+    for path, kind in fields.items():
+        for target in reference_values(record, path):
+            yield path, kind, target
 
 
 def field_name(cls: type, alias: str) -> str:

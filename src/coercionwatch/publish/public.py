@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from coercionwatch.model import KINDS, Incident, Record, UpdateNote, public_view, reference_values
+from coercionwatch.model import KINDS, Incident, Record, UpdateNote, pointers, public_view
 from coercionwatch.store import Store
 
 Key = tuple[str, str]
@@ -29,10 +29,9 @@ class Snapshot:
     def __post_init__(self) -> None:
         for kind in self.records:
             for record in self.records[kind].values():
-                for path, target_kind in type(record).references.items():
-                    for target in reference_values(record, path):
-                        entry = (record.kind, record.id, path)
-                        self.referrers.setdefault((target_kind, target), []).append(entry)
+                for path, target_kind, target in pointers(record):
+                    entry = (record.kind, record.id, path)
+                    self.referrers.setdefault((target_kind, target), []).append(entry)
 
     def get(self, kind: str, record_id: str) -> Record | None:
         return self.records.get(kind, {}).get(record_id)

@@ -20,7 +20,7 @@ from coercionwatch.model import (
     Edge,
     Key,
     load_record,
-    reference_values,
+    pointers,
     withheld_set,
 )
 
@@ -101,11 +101,7 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
             yield from _compare_columns(row, record)
             if record.visibility != "public":
                 restricted.append(key)
-            wanted = {
-                (path, to_kind, target)
-                for path, to_kind in type(record).references.items()
-                for target in reference_values(record, path)
-            }
+            wanted = set(pointers(record))
             edges.extend((*key, path, to_kind, target) for path, to_kind, target in wanted)
             have = stored_refs.pop(key, set())
             for path, to_kind, target in sorted(wanted - have):
@@ -197,15 +193,13 @@ def check_search_index(
 ) -> Iterator[ChainFault]:
     """The index must hold exactly each live record's heading and text, under its key."""
     if connection.dialect.name == "postgresql":
-        yield from _postgres_index(connection, expected, live)
+        yield from _postgres_index(connection, expected)
     else:
         yield from _sqlite_index(connection, expected, live)
 
 
 def _postgres_index(
-    connection: Connection,
-    expected: list[tuple[int, str, str, str, str]],
-    live: dict[int, Key],
+    connection: Connection, expected: list[tuple[int, str, str, str, str]]
 ) -> Iterator[ChainFault]:
     stored = {
         row.record_pk: (row.title, row.body)

@@ -23,15 +23,13 @@ from coercionwatch.model import (
     Location,
     Problem,
     load_record,
-    reference_values,
+    pointers,
 )
 from coercionwatch.model.changes import field_changes
 
 from .schema import journal, proposals, records, stored_version, versions
 from .withheld import refresh_withheld
 from .writer import ImportSummary, JournalWriter, missing_references, write_batch
-
-STATUSES = ("open", "accepted", "rejected")
 
 
 @dataclass(frozen=True)
@@ -201,12 +199,10 @@ def accept(
     wanted: dict[Key, list[tuple[Location, str, str, str]]] = {}
     for item in batch:
         record = item.record
-        for path, target_kind in type(record).references.items():
-            for target in reference_values(record, path):
-                if (target_kind, target) not in seen:
-                    wanted.setdefault((target_kind, target), []).append(
-                        (item.location, record.kind, record.id, path)
-                    )
+        for path, target_kind, target in pointers(record):
+            if (target_kind, target) not in seen:
+                referrer = (item.location, record.kind, record.id, path)
+                wanted.setdefault((target_kind, target), []).append(referrer)
     problems.extend(
         Problem(
             p.location,

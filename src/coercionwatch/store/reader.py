@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Record, UpdateNote, load_record
 
-from .journal import JournalEntry
+from .journal import GENESIS, JournalEntry
 from .schema import journal, records, refs, stored_version, versions
 
 
@@ -132,7 +132,7 @@ def journal_tip(connection: Connection) -> tuple[int, str]:
     row = connection.execute(
         select(journal.c.seq, journal.c.entry_hash).order_by(journal.c.seq.desc()).limit(1)
     ).first()
-    return (row.seq, row.entry_hash) if row else (0, "0" * 64)
+    return (row.seq, row.entry_hash) if row else (0, GENESIS)
 
 
 def journal_head(connection: Connection) -> int:

@@ -26,7 +26,7 @@ from coercionwatch.model import (
     Problem,
     Record,
     canonical_json,
-    reference_values,
+    pointers,
     stored_body,
 )
 from coercionwatch.model.types import utc_timestamp
@@ -320,8 +320,7 @@ def _write_references(connection: Connection, written: list[Record], replaced: l
     rows = {
         (record.kind, record.id, path, target_kind, target)
         for record in written
-        for path, target_kind in type(record).references.items()
-        for target in reference_values(record, path)
+        for path, target_kind, target in pointers(record)
     }
     _insert_rows(connection, "refs", "from_kind, from_id, field, to_kind, to_id", sorted(rows))
 
@@ -436,15 +435,13 @@ def import_records(
             continue
         seen[key] = item.location
         summary.warnings.extend(item.warnings)
-        for path, target_kind in type(record).references.items():
-            for target in reference_values(record, path):
-                if (target_kind, target) not in seen:
-                    referrer = (item.location, record.kind, record.id, path)
-                    wanted.setdefault((target_kind, target), []).append(referrer)
-        for path, target_kind in getattr(record, "soft_references", {}).items():
-            for target in reference_values(record, path):
+        for path, target_kind, target in pointers(record):
+            if (target_kind, target) not in seen:
                 referrer = (item.location, record.kind, record.id, path)
-                soft.setdefault((target_kind, target), []).append(referrer)
+                wanted.setdefault((target_kind, target), []).append(referrer)
+        for path, target_kind, target in pointers(record, soft=True):
+            referrer = (item.location, record.kind, record.id, path)
+            soft.setdefault((target_kind, target), []).append(referrer)
         if problems:
             continue  # keep validating to report everything, but write nothing more
         batch.append(item)
