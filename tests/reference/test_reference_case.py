@@ -4,6 +4,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -173,6 +174,20 @@ def test_list_facts_on_actors_cite_their_list_entry(records, sources):
         assert row[1].upper() in (a.upper() for a in actor.aliases), actor.id
 
 
+def test_a_state_s_group_and_standing_agree_with_its_row_of_the_states_table(records, sources):
+    for state in [r for r in records if getattr(r, "type", None) == "state"]:
+        rows = [
+            _row(e.file, e.uid, header=True)
+            for e in (sources[s].list_entry for s in state.sources)
+            if e and e.file == "states/states.csv"
+        ]
+        assert [row["iso2"] for row in rows] == [state.country], state.id
+        (row,) = rows
+        assert row["un_regional_group"] == state.region, state.id
+        party = bool(row["rome_statute_deposit"]) and not row["rome_statute_withdrawal_effective"]
+        assert (state.rome_statute == "party") == party, state.id
+
+
 def test_every_qualified_date_says_what_it_rests_on(records):
     unexplained = [
         (record.id, key)
@@ -228,17 +243,19 @@ def test_the_reference_case_loads_and_verifies(store, records):
     assert store.verify() == []
 
 
-def _row(file: str | None, uid: str) -> list[str] | None:
-    """The row of a list file under the shared data folder whose first column is `uid`."""
+def _row(file: str | None, uid: str, *, header: bool = False) -> Any:
+    """The row of a list file under the shared data folder whose first column is `uid`:
+    a list, or with `header` a mapping by the file's header row."""
     assert file, "a list entry names its file"
     with (SHARED / "data" / file).open(newline="", encoding="utf-8") as stream:
-        return next((row for row in csv.reader(stream) if row and row[0] == uid), None)
+        rows = csv.DictReader(stream) if header else csv.reader(stream)
+        first = next(iter(rows.fieldnames or [])) if header else 0
+        return next((row for row in rows if row and row[first] == uid), None)
 
 
-def _day_month_year(date: str | None) -> str:
-    year, month, day = (date or "").split("-")
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-    return f"{int(day):02d} {months[int(month) - 1]} {year}"
+def _day_month_year(day: str | None) -> str:
+    """A full date as the SDN file writes it in remarks (`30 Mar 1970`)."""
+    return date.fromisoformat(day or "").strftime("%d %b %Y")
 
 
 def _walk(value: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
