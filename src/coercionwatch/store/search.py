@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import KINDS, pointer_fields
+from coercionwatch.model.labels import labelled
 
 MAX_INDEXED_CHARS = 400_000
 MAX_QUERY_CHARS = 500
@@ -166,6 +167,7 @@ def search(
         )
     hits = []
     for row in connection.execute(text(sql), params):
-        body = indexed_text(row.kind, orjson.loads(row.body))
+        # The snippet is for people: vocabulary terms read as their labels, not as codes.
+        body = indexed_text(row.kind, labelled(row.kind, orjson.loads(row.body)))
         hits.append(SearchHit(row.kind, row.id, row.title, snippet(body, words, marks)))
     return hits

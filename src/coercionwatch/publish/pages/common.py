@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from coercionwatch.model import IN_FORCE, Record, stored_body, vocabulary
+from coercionwatch.model import IN_FORCE, Record, stored_body
+from coercionwatch.model.labels import LABELLED_FIELDS, label
 from coercionwatch.publish.links import SECTIONS
 
-__all__ = ["IN_FORCE", "Page", "card", "label", "section_of", "title_of"]
+__all__ = ["IN_FORCE", "Names", "Page", "card", "label", "section_of", "title_of"]
 from coercionwatch.publish.public import Snapshot
 
-LABELLED_FIELDS: dict[str, dict[str, str]] = {
-    "measure": {"type": "measure-types", "status": "measure-statuses", "breach": "breach-types"},
-    "response": {"stance": "stances", "forum": "forums"},
-    "countermeasure": {
-        "layer": "layers",
-        "type": "countermeasure-types",
-        "status": "countermeasure-statuses",
-    },
-    "actor": {"type": "actor-types", "region": "un-regions", "romeStatute": "rome-statute-status"},
-    "source": {"type": "source-types"},
-    "incident": {"category": "categories", "severity": "severities", "posture": "postures"},
-}
-"""Fields whose values are vocabulary terms, shown to people by their labels."""
+
+class Names(Protocol):
+    """Where a record's name is looked up: the public snapshot, or the whole store."""
+
+    def name(self, kind: str, record_id: str) -> str: ...
 
 
 @dataclass
@@ -34,20 +27,14 @@ class Page:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def label(kind: str, name: str, value: Any) -> Any:
-    vocab = LABELLED_FIELDS.get(kind, {}).get(name)
-    if vocab and isinstance(value, str) and value in vocabulary(vocab):
-        return vocabulary(vocab).label(value)
-    return value
-
-
-def title_of(record: Record, snapshot: Snapshot) -> str:
-    """A heading people can read: measures and responses are named through their actors."""
+def title_of(record: Record, names: Names) -> str:
+    """A heading people can read: measures and responses are named through their actors.
+    Pages look names up in the public snapshot; the command line, in the store."""
     if record.kind == "measure":
         what = label("measure", "type", record.type)  # type: ignore[attr-defined]
-        return f"{what}: {snapshot.name('actor', record.target)}"  # type: ignore[attr-defined]
+        return f"{what}: {names.name('actor', record.target)}"  # type: ignore[attr-defined]
     if record.kind == "response":
-        who = snapshot.name("actor", record.actor)  # type: ignore[attr-defined]
+        who = names.name("actor", record.actor)  # type: ignore[attr-defined]
         return f"{who}: {label('response', 'stance', record.stance).lower()}"  # type: ignore[attr-defined]
     return record.heading()
 
