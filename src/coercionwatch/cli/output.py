@@ -131,13 +131,16 @@ def named_hits(store: Store, hits: Iterable[SearchHit]) -> list[SearchHit]:
     return named
 
 
-def search_table(query: str, hits: Iterable[SearchHit]) -> Table:
-    """Hits whose snippets were marked with MARK: the matched words stand out."""
+def search_table(query: str, hits: Sequence[SearchHit]) -> Table:
+    """Hits whose snippets were marked with MARK: the matched words stand out. Kinds and ids
+    stay whole unless that would leave the title and the match too narrow to read."""
+    left = max([len("kind") + len("id"), *(len(h.kind) + len(h.id) for h in hits)])
+    whole = left + 13 + 4 * FOLDED_WIDTH <= console.width  # 13: padding and rules
     table = Table(title=f"search: {query}")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("id", no_wrap=True, overflow="fold")
-    table.add_column("title", overflow="fold", min_width=12)
-    table.add_column("match", overflow="fold", min_width=20)
+    table.add_column("kind", no_wrap=whole, overflow="fold")
+    table.add_column("id", no_wrap=whole, overflow="fold")
+    table.add_column("title", overflow="fold")
+    table.add_column("match", overflow="fold")
     for hit in hits:
         snippet = Text()
         for index, part in enumerate(hit.snippet.split(MARK)):
