@@ -35,7 +35,7 @@ READING = [
     ["verify"],
     ["proposals"],
     ["site", "out", "--url", "https://example.org"],
-    ["serve", "--port", "1"],
+    ["serve", "--port", "0"],
     ["edit", "actor", "prost"],
     ["delete", "actor", "prost"],
     ["accept", "1"],

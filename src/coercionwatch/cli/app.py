@@ -779,7 +779,7 @@ def site(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="0: any free port.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Load the reference case first.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
@@ -787,25 +787,26 @@ def serve(
     from coercionwatch.store import database_url
     from coercionwatch.web.serving import address, listen, serve
 
-    if demo:
-        with opened(create=True) as store:
-            run_import(
-                store,
-                reference_files(),
-                author="coercionwatch demo",
-                reason="Bundled reference case",
-                max_bytes=DEFAULT_MAX_FILE_BYTES,
-            )
-    with usable_database():
-        Store.check(chosen.location)  # the workers open it, each in its own process
     try:
-        bound = listen(host, port)
+        bound = listen(host, port)  # first: a busy port is known before anything else is done
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    os.environ["COERCIONWATCH_DB"] = database_url(chosen.location)
-    os.environ.setdefault("COERCIONWATCH_SITE", site_url())
-    console.print(f"Serving on {address(host, port)} (API docs at /api/docs)")
     with bound:
+        if demo:
+            with opened(create=True) as store:
+                run_import(
+                    store,
+                    reference_files(),
+                    author="coercionwatch demo",
+                    reason="Bundled reference case",
+                    max_bytes=DEFAULT_MAX_FILE_BYTES,
+                )
+        with usable_database():
+            Store.check(chosen.location)  # the workers open it, each in its own process
+        os.environ["COERCIONWATCH_DB"] = database_url(chosen.location)
+        os.environ.setdefault("COERCIONWATCH_SITE", site_url())
+        port = bound.getsockname()[1]
+        console.print(f"Serving on {address(host, port)} (API docs at /api/docs)")
         serve(bound, workers=workers)
 
 
