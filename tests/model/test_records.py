@@ -176,3 +176,26 @@ def test_jurisdictions_include_international_bodies():
         assert Provision(id="p", instrument="I", jurisdiction=code).jurisdiction == code
     with pytest.raises(ValidationError):
         Provision(id="p", instrument="I", jurisdiction="Council of Europe")
+
+
+def test_a_group_actor_may_give_a_count_beyond_its_named_members():
+    from coercionwatch.model import Actor
+
+    group = Actor.model_validate(
+        {"id": "g", "name": "G", "type": "group", "members": ["a", "b"], "memberCount": 11}
+    )
+    assert group.member_count == 11
+    with pytest.raises(ValidationError, match="memberCount 1 is less than the 2 members"):
+        Actor.model_validate(
+            {"id": "g", "name": "G", "type": "group", "members": ["a", "b"], "memberCount": 1}
+        )
+
+
+def test_a_provision_without_an_article_is_told_apart_by_its_name():
+    from coercionwatch.model import Provision
+
+    assert Provision(id="p", instrument="Rome Statute", article="Art. 70").heading() == (
+        "Rome Statute, Art. 70"
+    )
+    named = Provision(id="p", instrument="Rome Statute", aliases=["complementarity"])
+    assert named.heading() == "Rome Statute (complementarity)"

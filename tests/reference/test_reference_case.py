@@ -103,7 +103,7 @@ def test_the_contradictions_between_seeds_are_recorded(records):
         for d in getattr(record, "disputes", []):
             assert d.sources and d.note, (record.id, d.field)
             disputed.setdefault((record.id, d.field), []).append(d.value)
-    assert disputed[("icc-officials-designated-under-eo-14203", "members")] == [9, 10]
+    assert disputed[("icc-officials-designated-under-eo-14203", "memberCount")] == [9, 10]
     assert disputed[("akane-at-asp-december-2025", "date")] == ["2025-12-20", "2025-12-02"]
     assert ("ultimatum-to-amend-rome-statute", "reason") in disputed
     assert ("threat-to-designate-the-icc", "reason") in disputed

@@ -155,3 +155,12 @@ def test_a_typed_answer_to_a_missing_record_is_refused(v2_store, tmp_path):
     bad = {**RECORDS[-2], "id": "joint-2", "answers": [{"countermeasure": "no-such"}]}
     with pytest.raises(InvalidInput, match="no-such"):
         import_files(v2_store, write_json(tmp_path / "bad.json", [bad]))
+
+
+def test_a_record_outside_any_act_lists_no_others(v2_client, v2_store, tmp_path):
+    lone = [{**RECORDS[9], "id": f"lone-{n}"} for n in (1, 2)]
+    for measure in lone:
+        measure.pop("act")
+    import_files(v2_store, write_json(tmp_path / "lone.json", lone))
+    assert "The same act against others" not in v2_client.get("/measure/lone-1").text
+    assert "The same act against others" not in v2_client.get("/actor/russia").text

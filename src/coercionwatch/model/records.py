@@ -185,6 +185,11 @@ class Actor(Disputed):
     """Offices the person holds or held."""
     members: list[RecordId] = Field(default_factory=list)
     """For a group: the actors that belong to it, where they are known."""
+    member_count: NonNegativeInt | None = None
+    """For a group: how many belong to it, where a source gives a count (it may exceed the
+    named `members`)."""
+    members_note: ShortText | None = None
+    """The count as the source words it."""
     external_ids: ExternalIds = ExternalIds()
     """The actor's identifiers in other databases."""
     summary: Text | None = None
@@ -196,8 +201,21 @@ class Actor(Disputed):
     """Where sources disagree: the other values reported for a field, with their sources
     (the field itself holds the value the record adopts)."""
 
+    @model_validator(mode="after")
+    def _count_covers_names(self) -> Any:
+        return _count_covers_members(self)
+
     def heading(self) -> str:
         return self.name
+
+
+def _count_covers_members(record: Any) -> Any:
+    if record.member_count is not None and record.member_count < len(record.members):
+        raise ValueError(
+            f"memberCount {record.member_count} is less than the {len(record.members)} members "
+            "named"
+        )
+    return record
 
 
 class LegalBasis(Part):
@@ -403,12 +421,7 @@ class Response(Disputed):
 
     @model_validator(mode="after")
     def _count_covers_names(self) -> Any:
-        if self.member_count is not None and self.member_count < len(self.members):
-            raise ValueError(
-                f"memberCount {self.member_count} is less than the {len(self.members)} members "
-                "named"
-            )
-        return self
+        return _count_covers_members(self)
 
     def answered(self, kind: str) -> list[str]:
         """The ids of the records of one kind this response answers."""
@@ -610,4 +623,8 @@ class Provision(Disputed):
     (the field itself holds the value the record adopts)."""
 
     def heading(self) -> str:
-        return f"{self.instrument}, {self.article}" if self.article else self.instrument
+        """`Rome Statute, Art. 70`; without an article, the instrument and the name it goes
+        by here (`Rome Statute (complementarity)`), so that headings tell provisions apart."""
+        if self.article:
+            return f"{self.instrument}, {self.article}"
+        return f"{self.instrument} ({self.aliases[0]})" if self.aliases else self.instrument

@@ -80,10 +80,11 @@ def record_page(snapshot: Snapshot, kind: str, record_id: str) -> Page | None:
     if record is None:
         return None
     referrers = snapshot.referrers.get((kind, record_id), [])
+    act = getattr(record, "act", None)
     same_act = [
         card(m, snapshot)
         for m in snapshot.of("measure")
-        if m.id != record_id and getattr(record, "act", None) == getattr(m, "act", False)
+        if act and m.id != record_id and getattr(m, "act", None) == act
     ]
     data = {
         "kind": kind,
