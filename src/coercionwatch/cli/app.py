@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import OperationalError
 
-from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming, read_records
+from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming, Rules, read_records
 from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record, project
 from coercionwatch.publish import DEFAULT_SITE, FORMATS, dumps_envelope, export_all, seed_envelope
 from coercionwatch.reference import reference_files
@@ -133,11 +133,14 @@ def run_import(
     max_bytes: int,
     propose: bool = False,
     if_version: int | None = None,
+    add_only: bool = False,
+    require_sources: bool = False,
 ) -> ImportSummary:
     """Import with a progress bar per file; on any problem, report all and exit 2.
 
     With `if_version`, the files must hold exactly one record, written only if it is still
-    at that version (0: only if it does not exist yet).
+    at that version (0: only if it does not exist yet). With `add_only`, records that
+    exist are kept as they are.
     """
     show = errors.is_terminal
     columns = (
@@ -153,7 +156,8 @@ def run_import(
             task = progress.add_task(path.name, total=size)
             return lambda done: progress.update(task, completed=done)
 
-        items = read_records(paths, max_bytes=max_bytes, progress=told)
+        rules = Rules(site=site_url(), require_sources=require_sources)
+        items = read_records(paths, max_bytes=max_bytes, progress=told, rules=rules)
         expected = None
         if if_version is not None:
             items, key = single_record(items)
@@ -165,6 +169,7 @@ def run_import(
                 reason=reason,
                 expected_versions=expected,
                 propose=propose,
+                add_only=add_only,
             )
         except InvalidInput as exc:
             report_problems(
@@ -217,6 +222,10 @@ def import_command(
             min=0,
         ),
     ] = None,
+    require_sources: Annotated[
+        bool,
+        typer.Option("--require-sources", help="Refuse the import if an entry names no source."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import record files, all or nothing: one bad record and nothing is written."""
@@ -229,6 +238,7 @@ def import_command(
             max_bytes=max_file_size * 2**20,
             propose=propose,
             if_version=if_version,
+            require_sources=require_sources,
         )
     counts: dict[str, object] = {
         "created": summary.created,
@@ -252,7 +262,9 @@ def import_command(
 
 @app.command()
 def demo(author: AuthorOption = None) -> None:
-    """Load the bundled reference case: EO 14203, the designations and what followed."""
+    """Load the bundled reference case: EO 14203, the designations and what followed.
+
+    Adds only what is missing: a record already here, corrected since or not, is kept."""
     with opened() as store:
         summary = run_import(
             store,
@@ -260,11 +272,12 @@ def demo(author: AuthorOption = None) -> None:
             author=author or "coercionwatch demo",
             reason="Bundled reference case",
             max_bytes=DEFAULT_MAX_FILE_BYTES,
+            add_only=True,
         )
         counts = store.count()
     console.print(
-        f"Reference case: {summary.created} created, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged."
+        f"Reference case: {summary.created} added, {summary.kept} kept "
+        "(records already here are never overwritten)."
     )
     console.print(rows_table("records", ["kind", "count"], sorted(counts.items())))
 
@@ -734,6 +747,7 @@ def serve(
                 author="coercionwatch demo",
                 reason="Bundled reference case",
                 max_bytes=DEFAULT_MAX_FILE_BYTES,
+                add_only=True,
             )
     os.environ["COERCIONWATCH_DB"] = database_url(state.database)
     os.environ.setdefault("COERCIONWATCH_SITE", site_url())
