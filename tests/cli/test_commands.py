@@ -96,6 +96,16 @@ def test_export_all_writes_every_kind(cli, tmp_path):
     assert len(list((tmp_path / "out").iterdir())) == 14
 
 
+def test_export_all_writes_every_format_by_default(cli, tmp_path):
+    cli("demo")
+    result = cli("export", "all", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"datapackage.json", "entities.ftm.json", "measure.csv", "measure.json"} <= names
+    alone = cli("export", "all", str(tmp_path / "dp"), "--format", "datapackage")
+    assert alone.exit_code == 2 and "describes the CSV files" in alone.stderr
+
+
 def _editor(tmp_path: Path, old: str, new: str) -> dict[str, str]:
     script = tmp_path / "editor.py"
     script.write_text(

@@ -17,7 +17,14 @@ from sqlalchemy.exc import OperationalError
 
 from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming, Rules, read_records
 from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record, project
-from coercionwatch.publish import DEFAULT_SITE, FORMATS, dumps_envelope, export_all, seed_envelope
+from coercionwatch.publish import (
+    DEFAULT_SITE,
+    FORMATS,
+    ExportRefused,
+    dumps_envelope,
+    export_all,
+    seed_envelope,
+)
 from coercionwatch.reference import reference_files
 from coercionwatch.store import (
     ImportSummary,
@@ -300,19 +307,23 @@ def export_incident(slug: str) -> None:
 def export_everything(
     directory: Path,
     format: Annotated[
-        str, typer.Option("--format", help="Comma-separated: json,csv.")
-    ] = "json,csv",
+        str,
+        typer.Option(
+            "--format",
+            help="Comma-separated: json and csv (a file per kind), ftm (FollowTheMoney "
+            "entities.ftm.json), datapackage (describes the CSV files).",
+        ),
+    ] = ",".join(FORMATS),
 ) -> None:
-    """Every public record, one file per kind and format."""
+    """Every public record, in each format asked for."""
     formats = [f.strip() for f in format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise fail(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
-        )
+    if not formats:
+        raise fail(f"no format given; choose from {', '.join(FORMATS)}")
     with opened() as store:
         try:
             written = export_all(store, directory, site=site_url(), formats=formats)
+        except ExportRefused as exc:
+            raise fail(f"nothing exported: {exc}") from None
         except OSError as exc:
             raise fail(f"cannot write to {directory}: {exc.strerror or exc}") from None
     console.print(f"Wrote {len(written)} files to {directory}")
