@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTHON ?= python3
 
-.PHONY: install run test lint bench
+.PHONY: install run test lint bench docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
+
+## Rewrite the README's generated parts (the field reference) from the model.
+docs: $(STAMP)
+	$(BIN)/cog -r README.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/import.py

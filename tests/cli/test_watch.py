@@ -92,7 +92,10 @@ def test_a_list_over_time(demo, cli_json, tmp_path, database):
     accepted = demo("accept", *map(str, report["proposals"]), "--author", "reviewer")
     assert accepted.exit_code == 0, accepted.stderr
     measure = cli_json("show", "measure", "designation-ofac-sdn-99001")
-    assert (measure["program"], measure["authority"]) == ("ICC-EO14203", "Executive Order 14203")
+    assert (measure["program"], measure["legalBasis"]) == (
+        "ICC-EO14203",
+        [{"text": "Executive Order 14203"}],
+    )
     assert measure["date"] == "2025-02-13" and measure["target"] == "doe-jane-example"
     actions = [(v["action"], v["author"]) for v in cli_json("history", "measure", measure["id"])]
     assert actions == [("propose", "watcher"), ("accept", "reviewer"), ("create", "reviewer")]

@@ -15,7 +15,39 @@ def test_optional_pointers_to_restricted_records_are_removed():
         id="r", actor="france", stance="condemn", forum="national", answers=["m-public", "m-secret"]
     )
     shown = project(response, RESTRICTED)
-    assert shown is not None and shown.answers == ["m-public"]
+    assert shown is not None and shown.answered("measure") == ["m-public"]
+    assert len(shown.answers) == 1  # the answer naming the withheld measure goes whole
+
+
+def test_pointers_inside_parts_are_dropped_at_any_depth():
+    measure = Measure(
+        id="m",
+        type="designation",
+        imposer="usa",
+        target="k",
+        breaches=[
+            {"provision": "art-70", "by": ["witness-a", "icc"], "source": "s"},
+            {"provision": "p-secret"},
+        ],
+    )
+    shown = project(measure, RESTRICTED | {("provision", "p-secret"), ("source", "s")})
+    assert shown is not None
+    # A breach cannot stand without its provision; `by` loses only the withheld actor.
+    assert [(b.provision, b.by, b.source) for b in shown.breaches] == [("art-70", ["icc"], None)]
+    response = Response(
+        id="r",
+        actor="france",
+        stance="condemn",
+        forum="national",
+        speaker={"name": "A minister", "actor": "witness-a"},
+        members=["witness-a", "spain"],
+        disputes=[{"field": "date", "value": "2025-12", "sources": ["s", "t"]}],
+    )
+    shown = project(response, RESTRICTED | {("source", "s")})
+    assert shown is not None and shown.speaker is not None
+    assert (shown.speaker.name, shown.speaker.actor) == ("A minister", None)
+    assert shown.members == ["spain"]
+    assert shown.disputes[0].sources == ["t"]
 
 
 def test_a_record_that_needs_a_restricted_one_is_withheld():
@@ -46,7 +78,8 @@ def test_the_withheld_set_follows_required_pointers_to_a_fixed_point():
     edges = [
         ("measure", "m1", "target", "actor", "witness"),  # required: withheld with it
         ("response", "r1", "actor", "actor", "witness"),  # required
-        ("response", "r2", "answers", "measure", "m1"),  # a list: only the pointer goes
+        ("response", "r2", "answers.measure", "measure", "m1"),  # a list: only the pointer goes
+        ("response", "r3", "members", "actor", "witness"),
         ("measure", "m2", "sources", "source", "s1"),
         ("measure", "m3", "imposer", "actor", "a-public"),
     ]

@@ -25,13 +25,52 @@ def test_unknown_value_is_refused_with_the_allowed_ones():
 
 def test_an_override_file_extends_a_vocabulary(tmp_path, monkeypatch):
     extra = tmp_path / "vocab.yaml"
-    extra.write_text("stances:\n  applauds: {label: Applauds}\n", "utf-8")
+    extra.write_text("stances:\n  applauds: {label: Applauds, lean: for}\n", "utf-8")
     monkeypatch.setenv("COERCIONWATCH_VOCABULARIES", str(extra))
     vocabularies.cache_clear()
     try:
         response = Response(id="r", actor="a", stance="applauds", forum="national")
         assert vocabulary("stances").label(response.stance) == "Applauds"
         assert "condemn" in vocabulary("stances")
+    finally:
+        monkeypatch.delenv("COERCIONWATCH_VOCABULARIES")
+        vocabularies.cache_clear()
+
+
+def test_every_stance_leans_one_way_as_data():
+    stances = vocabulary("stances")
+    leans = {value: stances.lean(value) for value in stances.terms}
+    assert set(leans.values()) == set(vocabulary("leans").terms)
+    assert (leans["condemn"], leans["monitor"], leans["welcome"]) == ("against", "ambiguous", "for")
+
+
+def test_a_stance_without_a_lean_is_refused(tmp_path, monkeypatch):
+    extra = tmp_path / "vocab.yaml"
+    extra.write_text("stances:\n  applauds: {label: Applauds}\n", "utf-8")
+    monkeypatch.setenv("COERCIONWATCH_VOCABULARIES", str(extra))
+    vocabularies.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="'applauds' needs a lean"):
+            vocabularies()
+    finally:
+        monkeypatch.delenv("COERCIONWATCH_VOCABULARIES")
+        vocabularies.cache_clear()
+
+
+def test_labels_with_commas_are_read_whole():
+    # A flow mapping would have split these at the comma into a label and a stray key.
+    assert vocabulary("rome-statute-status").label("signatory") == "Signatory, not ratified"
+    assert vocabulary("stances").label("neutral") == "Neutral or ambiguous"
+
+
+def test_a_term_with_an_unknown_key_is_refused(tmp_path, monkeypatch):
+    extra = tmp_path / "vocab.yaml"
+    extra.write_text("forums:\n  moon: {label: On the moon, colour: grey}\n", "utf-8")
+    monkeypatch.setenv("COERCIONWATCH_VOCABULARIES", str(extra))
+    vocabularies.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="'moon' of 'forums'"):
+            vocabularies()
     finally:
         monkeypatch.delenv("COERCIONWATCH_VOCABULARIES")
         vocabularies.cache_clear()

@@ -80,4 +80,4 @@ def test_restricted_material_never_reaches_an_export(store, tmp_path):
     for secret in (MARKER, "witness-x", "m-witness", "m-lead"):
         assert secret not in everything
     exported = json.loads((tmp_path / "out" / "response.json").read_text("utf-8"))
-    assert exported[0]["answers"] == ["m-prost"]
+    assert exported[0]["answers"] == [{"measure": "m-prost"}]

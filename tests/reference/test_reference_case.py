@@ -24,7 +24,7 @@ def test_every_eo_14203_designation_in_the_seeds_is_recorded(records):
     designated = {
         m.target: m.date
         for m in _of(records, Measure)
-        if m.type == "designation" and m.authority == "Executive Order 14203"
+        if m.type == "designation" and any(b.text == "Executive Order 14203" for b in m.legal_basis)
     }
     assert designated == {
         "karim-khan": "2025-02-06",

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from coercionwatch.ingest import Incoming
 from coercionwatch.model import Location, load_record
 from coercionwatch.store import Store
-from coercionwatch.store.search import indexed_text
+from coercionwatch.store.search import record_text
 from tests.helpers import actor, measure
 
 Tamper = Callable[[Connection], None]
@@ -83,7 +83,7 @@ def _indexed(connection: Connection, kind: str, record_id: str) -> tuple[int, st
         ),
         {"k": kind, "i": record_id},
     ).one()
-    return row.pk, row.title, indexed_text(kind, orjson.loads(row.body))
+    return row.pk, row.title, record_text(load_record(kind, orjson.loads(row.body)))
 
 
 def _unindex(kind: str, record_id: str) -> Tamper:
@@ -224,13 +224,13 @@ CASES: dict[str, tuple[Tamper, str]] = {
         "actor 'akane'): journaled, but missing from the records",
     ),
     "pointer removed": (
-        _sql("DELETE FROM refs WHERE from_id = 'r-canada' AND field = 'answers'"),
-        "response 'r-canada'): refs is missing its pointer answers → measure 'm-prost'",
+        _sql("DELETE FROM refs WHERE from_id = 'r-canada' AND field = 'answers.measure'"),
+        "response 'r-canada'): refs is missing its pointer answers.measure → measure 'm-prost'",
     ),
     "pointer planted": (
         _sql(
             "INSERT INTO refs (from_kind, from_id, field, to_kind, to_id) VALUES"
-            " ('response', 'r-canada', 'answers', 'measure', 'm-witness')"
+            " ('response', 'r-canada', 'answers.measure', 'measure', 'm-witness')"
         ),
         "response 'r-canada'): refs holds a pointer it lacks",
     ),

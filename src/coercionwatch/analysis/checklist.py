@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from coercionwatch.model import IN_FORCE, Actor, Countermeasure, Measure, Response
-from coercionwatch.model.vocabulary import SAFE_LOADER
+from coercionwatch.model.vocabulary import SAFE_LOADER, vocabulary
 
 REGIONS = (
     "african",
@@ -21,7 +21,6 @@ REGIONS = (
     "latin-american-caribbean",
     "western-european-others",
 )
-ANSWERING = frozenset({"condemn", "concern", "solidarity"})
 
 
 @cache
@@ -53,8 +52,11 @@ def steps_for(
 ) -> list[Step]:
     """Each step, done or open, from the responses and protections recorded for a measure."""
     data = checklist()
+    stances = vocabulary("stances")
     answering = [
-        r for r in responses if measure and measure.id in r.answers and r.stance in ANSWERING
+        r
+        for r in responses
+        if measure and measure.id in r.answered("measure") and stances.lean(r.stance) == "against"
     ]
     covering = [
         c for c in countermeasures if measure and measure.id in c.covers and c.status in IN_FORCE
@@ -65,14 +67,15 @@ def steps_for(
         by: list[str] = []
         missing: list[str] = []
         if "actors" in spec:
-            by = [r.id for r in answering if r.actor in spec["actors"]]
+            by = [r.id for r in answering if set(r.participants()) & set(spec["actors"])]
         elif "forums" in spec:
             by = [r.id for r in answering if r.forum in spec["forums"]]
         elif spec.get("every_region"):
             regions = {
-                actors[r.actor].region
+                region
                 for r in answering
-                if r.actor in actors and actors[r.actor].region
+                for a in r.participants()
+                if a in actors and (region := actors[a].region)
             }
             missing = [region for region in REGIONS if region not in regions]
             by = sorted(regions) if not missing else []
@@ -80,13 +83,13 @@ def steps_for(
             states = {
                 a.id for a in actors.values() if a.type == "state" and a.country in nationality
             }
-            by = [r.id for r in answering if r.actor in states]
-            by += [c.id for c in covering if states & set(c.actors)]
+            by = [r.id for r in answering if states & set(r.participants())]
+            by += [c.id for c in covering if states & set(c.actor_ids())]
             if not nationality:
                 missing = ["the target's nationality is not recorded"]
         elif spec.get("host_state"):
             host = data.get("host_state")
-            by = [r.id for r in answering if r.actor == host]
-            by += [c.id for c in covering if host in c.actors]
+            by = [r.id for r in answering if host in r.participants()]
+            by += [c.id for c in covering if host in c.actor_ids()]
         result.append(Step(spec["id"], spec["label"], bool(by), by, missing))
     return result

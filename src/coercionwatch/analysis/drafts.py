@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from anyascii import anyascii
 
-from coercionwatch.model import Actor, Measure, Record, Source
+from coercionwatch.model import Actor, LegalBasis, Measure, Record, Source
 from coercionwatch.model.lists import ListEntry, ListSnapshot
 from coercionwatch.model.vocabulary import SAFE_LOADER
 
@@ -96,7 +96,7 @@ def draft_designation(
         imposer=imposer or "unknown-imposer",
         target=target_id,
         date=date,
-        authority=details.get("authority"),
+        legal_basis=[LegalBasis(text=t) for t in [details.get("authority")] if t],
         program=program or ", ".join(entry.programs) or None,
         status="active",
         sources=[source.id],

@@ -75,69 +75,116 @@ DERIVED_KEYS: frozenset[str] = frozenset(
 
 class LawCited(Part):
     statute: ShortText
+    """The treaty or statute (`Rome Statute`)."""
     article: ShortText | None = None
+    """The article (`Article 70`)."""
     provision: Text
+    """What the article provides, as it bears on the incident."""
 
 
 class LegalAnalysis(Part):
     title: ShortText
+    """The analysis's title."""
     url: Url | None = None
+    """Where it can be read."""
     organization: ShortText | None = None
+    """Who wrote or published it."""
 
 
 class SourceLink(Part):
     url: Url | None = None
+    """Where the source can be read."""
     title: ShortText
+    """Its title."""
     publisher: ShortText | None = None
+    """Who published it."""
 
 
 class TimelineEvent(Part):
     date: PartialDate
+    """When it happened."""
     title: ShortText
+    """What happened, in a line."""
     summary: Text | None = None
+    """More about it."""
 
 
 class UpdateNote(Part):
     date: FullDate
+    """The day the incident was updated."""
     summary: Text
+    """What changed."""
 
 
 class Incident(Record):
+    """A narrative record of one incident, in the seed tracker's format: labels, display
+    dates, counts, url and citation are computed on export."""
+
     kind: ClassVar[str] = "incident"
     references: ClassVar[dict[str, str]] = {}
     soft_references: ClassVar[dict[str, str]] = {"relatedIncidents": "incident"}
-    """Checked with a warning only: a seed from another tracker names incidents we lack."""
 
     site: Url | None = None
+    """Where the tracker that wrote the file publishes it; taken from a seed envelope."""
     slug: RecordId
+    """The incident's id in its URL; `id` is set from it."""
     title: ShortText
+    """The incident's title."""
     date: PartialDate
+    """When the incident began."""
     last_updated: PartialDate | None = None
+    """When the record was last revised by its authors (journal updates count too)."""
     summary: Text
+    """The incident in a paragraph."""
     category: vocab("categories")  # type: ignore[valid-type]
+    """What kind of attack it is."""
     severity: vocab("severities")  # type: ignore[valid-type]
+    """How grave it is."""
     posture: vocab("postures")  # type: ignore[valid-type]
+    """How firmly the facts are established."""
     ongoing: bool = False
+    """Whether it is still going on."""
     victims: Text | None = None
+    """Who was targeted, in words."""
     perpetrators: Text | None = None
+    """Who acted, in words."""
     structured_victims: list[Any] = Field(default_factory=list)
+    """Victims as structured entries, kept as the tracker wrote them."""
     structured_perpetrators: list[Any] = Field(default_factory=list)
+    """Perpetrators as structured entries, kept as the tracker wrote them."""
     legal_basis: Text | None = None
+    """What the acts were done under, in words."""
     tags: list[ShortText] = Field(default_factory=list)
+    """Free keywords."""
     key_points: list[Text] = Field(default_factory=list)
+    """The main facts, one per item."""
     war_crime_classification: vocab("war-crime-classifications") | None = None  # type: ignore[valid-type]
+    """How the conduct relates to war crimes."""
     international_law: list[LawCited] = Field(default_factory=list)
+    """Provisions of international law the incident engages."""
     civilian_casualties: NonNegativeInt | None = None
+    """Civilians killed or injured, where counted."""
     icc_relevance: bool | None = None
+    """Whether the incident bears on the ICC."""
     legal_analyses: list[LegalAnalysis] = Field(default_factory=list)
+    """Analyses of the incident by lawyers or scholars."""
     description: Text | None = None
+    """The full account."""
     posture_note: Text | None = None
+    """What the posture rests on, and what is still unconfirmed."""
     related_incidents: list[RecordId] = Field(default_factory=list)
+    """Other incidents it is linked to (checked with a warning only: a tracker may name
+    incidents this record lacks)."""
     sources: list[SourceLink] = Field(default_factory=list)
+    """The sources the account rests on."""
     documents: list[dict[str, Any]] = []
+    """Documents attached by the tracker, kept as it wrote them."""
     timeline: list[TimelineEvent] = Field(default_factory=list)
+    """Dated events, in order."""
     update_log: list[UpdateNote] = Field(default_factory=list)
+    """Revisions written in the file; the journal adds its own."""
     content_html: Html | None = None
+    """The account as HTML, cleaned before it is shown."""
 
     @model_validator(mode="before")
     @classmethod

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Annotated, Any, get_args
 
 from .incident import Incident
 from .records import Actor, Countermeasure, Measure, Provision, Record, Response, Source
+from .types import VocabularyName
 
 KINDS: dict[str, type[Record]] = {
     cls.kind: cls for cls in (Incident, Actor, Measure, Response, Countermeasure, Source, Provision)
@@ -68,3 +69,44 @@ def field_name(cls: type, alias: str) -> str:
 def _field_names(cls: type) -> dict[str, str]:
     fields = getattr(cls, "model_fields", {})
     return {**{name: name for name in fields}, **{i.alias: n for n, i in fields.items() if i.alias}}
+
+
+def vocabulary_of(annotation: Any) -> str | None:
+    """The vocabulary a field's values come from, if they come from one."""
+    for item in getattr(annotation, "__metadata__", ()):
+        if isinstance(item, VocabularyName):
+            return item.name
+    for arg in get_args(annotation):
+        found = vocabulary_of(arg)
+        if found:
+            return found
+    return None
+
+
+@cache
+def vocabulary_fields(cls: type) -> dict[str, str]:
+    """{field: vocabulary} for a kind's top-level fields whose values are terms."""
+    found = {}
+    for name, info in cls.model_fields.items():
+        vocab = vocabulary_of(info.annotation) or vocabulary_of(
+            Annotated[Any, *info.metadata] if info.metadata else None
+        )
+        if vocab:
+            found[info.alias or name] = vocab
+    return found
+
+
+def part_class(cls: type, alias: str) -> type | None:
+    """The Part class a field holds (or holds a list of), if it holds one."""
+    info = cls.model_fields.get(field_name(cls, alias))  # type: ignore[attr-defined]
+    return _part_in(info.annotation) if info else None
+
+
+def _part_in(annotation: Any) -> type | None:
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _part_in(arg)
+        if found is not None:
+            return found
+    return None

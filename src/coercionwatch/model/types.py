@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
@@ -60,14 +61,23 @@ RecordId = Annotated[
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 """ISO 3166-1 alpha-2."""
 
-Jurisdiction = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|EU|INT|UN)$")]
-"""A country code, or EU, UN or INT for regional, UN and international law."""
+Jurisdiction = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|EU|INT|UN|ICC|COE)$")]
+"""A country code, or an international body: EU, UN, ICC, COE (the Council of Europe), or
+INT for international law at large."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")]
 ShortText = Annotated[str, StringConstraints(max_length=1_000)]
 Text = Annotated[str, StringConstraints(max_length=100_000)]
 Html = Annotated[str, StringConstraints(max_length=2_000_000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2_000)]
+
+
+@dataclass(frozen=True)
+class VocabularyName:
+    """Marks a field whose values are terms of the named vocabulary, for readers of the
+    schema (labels on pages, the field reference)."""
+
+    name: str
 
 
 def vocab(name: str) -> object:
@@ -80,7 +90,7 @@ def vocab(name: str) -> object:
             raise ValueError(f"{value!r} is not in the vocabulary {name!r} ({allowed})")
         return value
 
-    return Annotated[str, AfterValidator(check)]
+    return Annotated[str, AfterValidator(check), VocabularyName(name)]
 
 
 def utc_timestamp() -> str:

@@ -69,30 +69,52 @@ def project(record: R, withheld: Collection[Key]) -> R | None:
     """The public view of a record, or None when it must not be shown at all."""
     if not is_public(record) or (record.kind, record.id) in withheld:
         return None
-    changes: dict[str, Any] = {}
+    shown: Any = record
     for path, kind in pointer_fields(type(record)).items():
-        head, _, rest = path.partition(".")
-        name = field_name(type(record), head)
-        value = getattr(record, name)
-        if rest:
-            if isinstance(value, list):
-                changes[name] = [_without(part, rest, kind, withheld) for part in value]
-            continue
+        shown = _without(shown, path.split("."), kind, withheld)
+        if shown is None:
+            return None
+    return shown
+
+
+def _without(part: Any, path: list[str], kind: str, withheld: Collection[Key]) -> Any:
+    """`part` with no pointer into `withheld` at `path`; None if it cannot stand without one
+    (a required single pointer: a measure's target, a breach's provision)."""
+    name = field_name(type(part), path[0])
+    value = getattr(part, name)
+    if len(path) == 1:
         if isinstance(value, list):
             kept = [v for v in value if (kind, v) not in withheld]
-            if len(kept) != len(value):
-                changes[name] = kept
-        elif value is not None and (kind, value) in withheld:
-            if type(record).model_fields[name].is_required():
-                return None
-            changes[name] = None
-    return record.model_copy(update=changes) if changes else record
+            return part if len(kept) == len(value) else part.model_copy(update={name: kept})
+        if value is None or (kind, value) not in withheld:
+            return part
+        if type(part).model_fields[name].is_required():
+            return None
+        return _unless_invalid(part.model_copy(update={name: None}))
+    if isinstance(value, list):
+        kept = [k for v in value if (k := _without(v, path[1:], kind, withheld)) is not None]
+        if kept == value:
+            return part
+        return part.model_copy(update={name: kept})
+    if value is None:
+        return part
+    inner = _without(value, path[1:], kind, withheld)
+    if inner is value:
+        return part
+    if inner is None and type(part).model_fields[name].is_required():
+        return None
+    return part.model_copy(update={name: inner})
 
 
-def _without(part: Any, alias: str, kind: str, withheld: Collection[Key]) -> Any:
-    name = field_name(type(part), alias)
-    if (kind, getattr(part, name)) in withheld:
-        return part.model_copy(update={name: None})
+def _unless_invalid(part: Any) -> Any:
+    """A nested part that no longer holds together without the pointer (an answer naming
+    nothing) goes with it; a record keeps its other fields."""
+    if isinstance(part, Record):
+        return part
+    try:
+        type(part).model_validate(part.model_dump())
+    except ValueError:
+        return None
     return part
 
 

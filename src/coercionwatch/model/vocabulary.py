@@ -19,6 +19,11 @@ class Term:
     value: str
     label: str
     description: str | None = None
+    lean: str | None = None
+    """For a stance: which way it leans toward the measure (a term of `leans`)."""
+
+
+TERM_KEYS = frozenset({"label", "description", "lean"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,9 @@ class Vocabulary:
 
     def label(self, value: str) -> str:
         return self.terms[value].label
+
+    def lean(self, value: str) -> str | None:
+        return self.terms[value].lean
 
     def __contains__(self, value: object) -> bool:
         return value in self.terms
@@ -48,16 +56,26 @@ def vocabularies() -> dict[str, Vocabulary]:
     if override:
         for name, terms in _read(Path(override).read_text("utf-8")).items():
             merged.setdefault(name, {}).update(terms)
-    return {
-        name: Vocabulary(
-            name,
-            {
-                value: Term(value, str(spec["label"]), spec.get("description"))
-                for value, spec in terms.items()
-            },
-        )
-        for name, terms in merged.items()
-    }
+    built = {name: Vocabulary(name, _terms(name, terms)) for name, terms in merged.items()}
+    leans = built.get("leans")
+    for term in built.get("stances", Vocabulary("stances", {})).terms.values():
+        if leans is None or term.lean not in leans:
+            raise ValueError(
+                f"the stance {term.value!r} needs a lean, one of the vocabulary 'leans'"
+            )
+    return built
+
+
+def _terms(name: str, terms: dict[str, dict[str, str]]) -> dict[str, Term]:
+    built = {}
+    for value, spec in terms.items():
+        if not isinstance(spec, dict) or "label" not in spec or set(spec) - TERM_KEYS:
+            raise ValueError(
+                f"the term {value!r} of {name!r} needs a label, and may have only "
+                f"{', '.join(sorted(TERM_KEYS))}"
+            )
+        built[value] = Term(value, str(spec["label"]), spec.get("description"), spec.get("lean"))
+    return built
 
 
 def vocabulary(name: str) -> Vocabulary:

@@ -26,7 +26,7 @@ from coercionwatch.model import (
 
 from .journal import CHANGES, DECISIONS, ChainFault
 from .schema import journal, proposals, records, refs, versions
-from .search import indexed_text
+from .search import record_text
 
 BATCH = 500
 
@@ -108,9 +108,7 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
                 yield _fault(key, f"refs is missing its pointer {path} → {to_kind} {target!r}")
             for path, to_kind, target in sorted(have - wanted):
                 yield _fault(key, f"refs holds a pointer it lacks: {path} → {to_kind} {target!r}")
-            index.append(
-                (row.pk, row.kind, row.id, record.heading(), indexed_text(row.kind, bodies[key]))
-            )
+            index.append((row.pk, row.kind, row.id, record.heading(), record_text(record)))
     yield from _orphan_refs(connection)
     wanted_withheld = withheld_set(restricted, edges)
     for key in sorted(wanted_withheld - stored_withheld):

@@ -218,7 +218,7 @@ def accept(
     decisions = [writer.entry("accept", p.kind, p.record_id, p.version, p.hash) for p in chosen]
     connection.execute(insert(journal), decisions)
     summary = ImportSummary()
-    stored = {(p.kind, p.record_id): (p.version, p.reason) for p in chosen}
+    stored = {(p.kind, p.record_id): (p.version, p.reason, p.hash) for p in chosen}
     write_batch(connection, writer, batch, summary, accepted=stored)
     _decide(connection, chosen, decisions, "accepted")
     refresh_withheld(connection)

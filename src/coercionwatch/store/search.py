@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from coercionwatch.model import KINDS, pointer_fields
+from coercionwatch.model import Record, load_record, pointer_fields, stored_body
 
 MAX_INDEXED_CHARS = 400_000
 MAX_QUERY_CHARS = 500
@@ -38,31 +38,32 @@ class SearchHit:
 
 
 def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset()) -> str:
-    """Every human-readable string in a record body, markup removed; ids are left out."""
+    """Every human-readable string in a record body, markup removed; the values at the
+    `skipped` field paths (`answers.measure`) and ids are left out."""
     # Keys in sorted order: the same body gives the same text whatever order its keys came
     # in, as SQLite's contentless index needs to remove an entry it holds.
     parts: list[str] = []
-    pending: list[Any] = [
-        body[k] for k in sorted(body) if k not in skipped and k not in _SKIPPED_KEYS
-    ]
+    pending: list[tuple[str, Any]] = [("", body)]
     while pending:
-        value = pending.pop()
+        path, value = pending.pop()
         kind = type(value)
         if kind is str:
             parts.append(html.unescape(_TAG.sub(" ", value)) if "<" in value else value)
         elif kind is dict:
-            pending.extend(value[k] for k in sorted(value) if k not in _SKIPPED_KEYS)
+            for key in sorted(value, reverse=True):
+                inner = f"{path}.{key}" if path else key
+                if key not in _SKIPPED_KEYS and inner not in skipped:
+                    pending.append((inner, value[key]))
         elif kind is list:
-            pending.extend(value)
-    parts.reverse()
+            pending.extend((path, item) for item in reversed(value))
     return " ".join(parts)[:MAX_INDEXED_CHARS]
 
 
-def indexed_text(kind: str, body: dict[str, Any]) -> str:
-    """The text a record is indexed with: ids of the records it points at are left out,
-    soft pointers too, so no search snippet can name a withheld record."""
-    skipped = frozenset(path.split(".")[0] for path in pointer_fields(KINDS[kind]))
-    return searchable_text(body, skipped)
+def record_text(record: Record) -> str:
+    """The text a record is indexed with, from the record as the model states it (so a
+    version written under an older model indexes as it reads). Ids of the records it points
+    at are left out, soft pointers too, so no search snippet can name a withheld record."""
+    return searchable_text(stored_body(record), frozenset(pointer_fields(type(record))))
 
 
 def _postgres(connection: Connection) -> bool:
@@ -81,6 +82,16 @@ def index_rows(
     else:
         sql = "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)"
     connection.exec_driver_sql(sql, rows)
+
+
+def rebuild_index(connection: Connection, rows: list[IndexEntry]) -> None:
+    """Empty the index and fill it with `rows`: for when the way text is indexed changes,
+    and the text an entry was indexed with can no longer be recomputed to remove it."""
+    if _postgres(connection):
+        connection.exec_driver_sql("DELETE FROM search_index")
+    else:
+        connection.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+    index_rows(connection, rows, replaced=[])
 
 
 def unindex(connection: Connection, entries: list[IndexEntry]) -> None:
@@ -166,6 +177,6 @@ def search(
         )
     hits = []
     for row in connection.execute(text(sql), params):
-        body = indexed_text(row.kind, orjson.loads(row.body))
+        body = record_text(load_record(row.kind, orjson.loads(row.body)))
         hits.append(SearchHit(row.kind, row.id, row.title, snippet(body, words, marks)))
     return hits

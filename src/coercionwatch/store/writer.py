@@ -26,6 +26,7 @@ from coercionwatch.model import (
     Problem,
     Record,
     canonical_json,
+    load_record,
     pointers,
     stored_body,
 )
@@ -36,7 +37,7 @@ from .database import WRITE_LOCK
 from .journal import GENESIS, entry_hash
 from .reimport import as_written_here
 from .schema import journal, proposals, records, refs, stored_version, versions
-from .search import IndexEntry, index_rows, indexed_text, unindex
+from .search import IndexEntry, index_rows, record_text, unindex
 from .withheld import refresh_withheld
 
 BATCH_SIZE = 500
@@ -197,13 +198,15 @@ def write_batch(
     summary: ImportSummary,
     *,
     propose: bool = False,
-    accepted: Mapping[Key, tuple[int, str | None]] | None = None,
+    accepted: Mapping[Key, tuple[int, str | None, str]] | None = None,
     add_only: bool = False,
 ) -> None:
     """Create, update or leave unchanged each record of a batch.
 
     With `propose`, each change becomes a proposal: a stored, journaled version that is
-    not current. `accepted` makes stored proposals current: (version, its reason) by key.
+    not current. `accepted` makes stored proposals current: (version, its reason, its hash)
+    by key; the hash is the stored one, since a version written under an older model is
+    made current as it was written, not as the model restates it.
     With `add_only`, a record that exists (or existed: deleted) is left as it is.
     """
     prepared = [_prepare(item) for item in batch]
@@ -226,7 +229,7 @@ def write_batch(
             continue
         reason = None
         if accepted is not None:
-            version, reason = accepted[key]
+            version, reason, item.digest = accepted[key]
         else:
             # A delete takes a number without storing a version; proposals store one.
             version = max(latest.get(key, 0), current.version if current else 0) + 1
@@ -288,10 +291,7 @@ def write_batch(
         )
         index_rows(
             connection,
-            [
-                (pk, record.heading(), indexed_text(record.kind, data))
-                for pk, record, data in indexed
-            ],
+            [(pk, record.heading(), record_text(record)) for pk, record, _ in indexed],
             replaced=replaced,
         )
 
@@ -319,7 +319,8 @@ def _indexed_entry(connection: Connection, current: Any) -> IndexEntry:
             stored_version(versions, current.kind, current.id, current.version)
         )
     ).scalar_one()
-    return (current.pk, current.title, indexed_text(current.kind, orjson.loads(body)))
+    record = load_record(current.kind, orjson.loads(body))
+    return (current.pk, current.title, record_text(record))
 
 
 def _write_references(connection: Connection, written: list[Record], replaced: list[int]) -> None:

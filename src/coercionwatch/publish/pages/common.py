@@ -5,25 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coercionwatch.model import IN_FORCE, Record, stored_body, vocabulary
+from coercionwatch.model import (
+    IN_FORCE,
+    KINDS,
+    Record,
+    stored_body,
+    vocabulary,
+    vocabulary_fields,
+)
 from coercionwatch.publish.links import SECTIONS
 
 __all__ = ["IN_FORCE", "Page", "card", "label", "section_of", "title_of"]
 from coercionwatch.publish.public import Snapshot
-
-LABELLED_FIELDS: dict[str, dict[str, str]] = {
-    "measure": {"type": "measure-types", "status": "measure-statuses", "breach": "breach-types"},
-    "response": {"stance": "stances", "forum": "forums"},
-    "countermeasure": {
-        "layer": "layers",
-        "type": "countermeasure-types",
-        "status": "countermeasure-statuses",
-    },
-    "actor": {"type": "actor-types", "region": "un-regions", "romeStatute": "rome-statute-status"},
-    "source": {"type": "source-types"},
-    "incident": {"category": "categories", "severity": "severities", "posture": "postures"},
-}
-"""Fields whose values are vocabulary terms, shown to people by their labels."""
 
 
 @dataclass
@@ -35,7 +28,8 @@ class Page:
 
 
 def label(kind: str, name: str, value: Any) -> Any:
-    vocab = LABELLED_FIELDS.get(kind, {}).get(name)
+    """A vocabulary term as people read it; any other value as it is."""
+    vocab = vocabulary_fields(KINDS[kind]).get(name)
     if vocab and isinstance(value, str) and value in vocabulary(vocab):
         return vocabulary(vocab).label(value)
     return value
@@ -62,7 +56,7 @@ def card(record: Record, snapshot: Snapshot) -> dict[str, Any]:
         "date": record.when(),
         "summary": body.get("summary"),
     }
-    for name in LABELLED_FIELDS.get(record.kind, {}):
+    for name in vocabulary_fields(type(record)):
         if name in body:
             shown[name] = body[name]
             shown[f"{name}Label"] = label(record.kind, name, body[name])

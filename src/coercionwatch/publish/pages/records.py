@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from coercionwatch.model import Record, stored_body
+from coercionwatch.model import Record, stored_body, vocabulary, vocabulary_fields
+from coercionwatch.model.kinds import part_class
 from coercionwatch.publish.public import Snapshot
 
-from .common import Page, card, label, section_of, title_of
+from .common import Page, card, section_of, title_of
 
 KIND_TITLES = {
     "measure": "Measures",
@@ -22,29 +23,50 @@ KIND_TITLES = {
 
 
 def field_rows(record: Record, snapshot: Snapshot) -> list[dict[str, Any]]:
-    """Each field as a row: its text, or links to the records it names."""
-    references = {path.split(".")[0]: kind for path, kind in type(record).references.items()}
+    """Each field as a row: its text, the records it names as links, or its parts (a
+    breach, an answer, a dispute) each as cells of the same kinds."""
+    return _cells(type(record), stored_body(record), type(record).references, "", snapshot)
+
+
+def _cells(
+    cls: type, body: dict[str, Any], references: dict[str, str], prefix: str, snapshot: Snapshot
+) -> list[dict[str, Any]]:
     rows = []
-    for name, value in stored_body(record).items():
+    vocabularies = vocabulary_fields(cls)
+    for name, value in body.items():
         if name in ("id", "visibility") or value in (None, [], {}):
             continue
         row: dict[str, Any] = {"name": name}
-        target = references.get(name)
-        ids = [value] if isinstance(value, str) else value
-        if target and isinstance(ids, list) and all(isinstance(v, str) for v in ids):
-            row["links"] = [
-                {
-                    "kind": target,
-                    "id": i,
-                    "title": snapshot.name(target, i),
-                    "exists": snapshot.get(target, i) is not None,
-                }
-                for i in ids
+        target = references.get(prefix + name)
+        part = part_class(cls, name)
+        if target:
+            ids = [value] if isinstance(value, str) else value
+            row["links"] = [_link(target, i, snapshot) for i in ids]
+        elif part is not None:
+            items = value if isinstance(value, list) else [value]
+            row["parts"] = [
+                _cells(part, item, references, f"{prefix}{name}.", snapshot) for item in items
             ]
+        elif (
+            name in vocabularies
+            and isinstance(value, str)
+            and value in vocabulary(vocabularies[name])
+        ):
+            row["value"] = vocabulary(vocabularies[name]).label(value)
         else:
-            row["value"] = label(record.kind, name, value)
+            row["value"] = value
         rows.append(row)
     return rows
+
+
+def _link(kind: str, record_id: str, snapshot: Snapshot) -> dict[str, Any]:
+    shown = snapshot.get(kind, record_id)
+    return {
+        "kind": kind,
+        "id": record_id,
+        "title": title_of(shown, snapshot) if shown is not None else record_id,
+        "exists": shown is not None,
+    }
 
 
 def list_page(snapshot: Snapshot, kind: str) -> Page:
@@ -58,10 +80,16 @@ def record_page(snapshot: Snapshot, kind: str, record_id: str) -> Page | None:
     if record is None:
         return None
     referrers = snapshot.referrers.get((kind, record_id), [])
+    same_act = [
+        card(m, snapshot)
+        for m in snapshot.of("measure")
+        if m.id != record_id and getattr(record, "act", None) == getattr(m, "act", False)
+    ]
     data = {
         "kind": kind,
         "record": stored_body(record),
         "fields": field_rows(record, snapshot),
+        "sameAct": same_act,
         "referredToBy": [
             {**card(r, snapshot), "field": path}
             for k, i, path in referrers
