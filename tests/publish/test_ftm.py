@@ -133,3 +133,45 @@ def test_datapackage_comes_with_the_csv_it_describes(store, tmp_path):
     with pytest.raises(ExportRefused, match="describes the CSV files"):
         export_all(store, tmp_path / "none", site=SITE, formats=["json", "datapackage"])
     assert not (tmp_path / "none").exists()
+
+
+def test_dates_list_entries_and_legal_basis_as_the_record_qualifies_them(store, tmp_path):
+    records = [
+        actor("usa", type="state", name="United States", country="US"),
+        actor("judge", name="A Judge", birthDate="1960", birthDateCertainty="approximate"),
+        {"kind": "provision", "id": "eo-14203", "instrument": "Executive Order 14203"},
+        {
+            "kind": "source",
+            "id": "sdn-entry",
+            "title": "SDN entry",
+            "type": "sanctions-list",
+            "publisher": "OFAC",
+            "listEntry": {"list": "OFAC SDN", "uid": "54321"},
+        },
+        measure(
+            "m-judge",
+            "judge",
+            imposer="usa",
+            agency="Treasury's OFAC",
+            date="2025-06",
+            dateCertainty="inferred",
+            dateNote="Month of the press release.",
+            effective="2025-06-05",
+            legalBasis=[{"provision": "eo-14203"}, {"text": "IEEPA"}],
+            status="lifted",
+            statusDate="2026-01-10",
+            sources=["sdn-entry"],
+        ),
+    ]
+    import_files(store, write_json(tmp_path / "r.json", records))
+    _, entities = _entities(store, tmp_path / "out")
+    by_id = {e["id"]: e["properties"] for e in entities}
+    sanction = by_id["coercionwatch-measure-m-judge"]
+    assert sanction["authority"] == ["Treasury's OFAC"]
+    assert sanction["authorityId"] == ["54321"]
+    assert sanction["program"] == ["Executive Order 14203", "IEEPA"]
+    assert sanction["startDate"] == ["2025-06-05"]
+    assert "listingDate" not in sanction  # inferred: not stated as a fact
+    assert (sanction["endDate"], sanction["status"]) == (["2026-01-10"], ["Lifted"])
+    judge = by_id["coercionwatch-actor-judge"]
+    assert "birthDate" not in judge and "topics" not in judge  # no sanction in force

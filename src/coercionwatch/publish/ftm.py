@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import orjson
 from followthemoney import EntityProxy, model
 
-from coercionwatch.model import Actor, Measure, vocabulary
+from coercionwatch.model import Actor, LegalBasis, Measure, Source, vocabulary
 
 from .public import Snapshot
 
@@ -49,8 +49,18 @@ def entity_id(kind: str, record_id: str) -> str:
 
 def source_urls(snapshot: Snapshot, source_ids: list[str]) -> list[str]:
     """The web addresses of the public sources a record names."""
+    return [source.url for source in sources(snapshot, source_ids) if source.url]
+
+
+def sources(snapshot: Snapshot, source_ids: list[str]) -> list[Source]:
     found = (snapshot.get("source", s) for s in source_ids)
-    return [url for source in found if (url := getattr(source, "url", None))]
+    return [source for source in found if isinstance(source, Source)]
+
+
+def stated_date(date: str | None, certainty: str | None) -> str | None:
+    """A date as FtM holds it: as a fact. One the record calls approximate, inferred, or
+    only a bound (before, after) is left out rather than stated as exact."""
+    return date if certainty in (None, "exact") else None
 
 
 def sanction_entity(measure: Measure, snapshot: Snapshot) -> EntityProxy:
@@ -58,20 +68,34 @@ def sanction_entity(measure: Measure, snapshot: Snapshot) -> EntityProxy:
     entity.id = entity_id("measure", measure.id)
     entity.add("entity", entity_id("actor", measure.target))
     imposer = snapshot.get("actor", measure.imposer)
-    entity.add("authority", imposer.heading() if imposer else measure.imposer)
+    entity.add("authority", measure.agency or snapshot.name("actor", measure.imposer))
     if isinstance(imposer, Actor) and imposer.type == "state":
         entity.add("country", imposer.country)
-    entity.add("program", measure.authority)
+    entity.add("program", [legal_basis(basis, snapshot) for basis in measure.legal_basis])
     entity.add("programId", measure.program)
-    entity.add("startDate", measure.date)
+    named = sources(snapshot, measure.sources)
+    entity.add("authorityId", [s.list_entry.uid for s in named if s.list_entry])
+    listed = stated_date(measure.date, measure.date_certainty)
+    if measure.effective:  # in force later than listed
+        entity.add("listingDate", listed)
+        entity.add("startDate", stated_date(measure.effective, measure.effective_certainty))
+    else:
+        entity.add("startDate", listed)
     if measure.status in ENDED:
-        entity.add("endDate", measure.status_date)
+        entity.add("endDate", stated_date(measure.status_date, measure.status_date_certainty))
     entity.add("status", vocabulary("measure-statuses").label(measure.status))
     entity.add("reason", measure.reason)
     entity.add("summary", measure.summary)
     entity.add("description", measure.effects)
-    entity.add("sourceUrl", source_urls(snapshot, measure.sources))
+    entity.add("sourceUrl", [s.url for s in named if s.url])
     return entity
+
+
+def legal_basis(basis: LegalBasis, snapshot: Snapshot) -> str | None:
+    """What a measure was taken under, in words: the text given, or the provision's name."""
+    if basis.provision:
+        return snapshot.name("provision", basis.provision)
+    return basis.text
 
 
 def actor_entity(actor: Actor, snapshot: Snapshot, sanctions: list[Measure]) -> EntityProxy:
@@ -87,7 +111,7 @@ def actor_entity(actor: Actor, snapshot: Snapshot, sanctions: list[Measure]) -> 
     entity.add("sourceUrl", source_urls(snapshot, actor.sources))
     if schema == "Person":
         entity.add("nationality", actor.nationality)
-        entity.add("birthDate", actor.birth_date)
+        entity.add("birthDate", stated_date(actor.birth_date, actor.birth_date_certainty))
         entity.add(
             "position", [position(role.title, role.organisation, snapshot) for role in actor.roles]
         )
