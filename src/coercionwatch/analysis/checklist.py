@@ -43,6 +43,16 @@ class Step:
     missing: list[str]
 
 
+def participants(response: Response, actors: dict[str, Actor]) -> set[str]:
+    """Everyone a response speaks for: its actor, its named members, and the members a
+    group actor lists. Each of them counts as having answered."""
+    found = set(response.participants())
+    for actor_id in list(found):
+        if actor_id in actors:
+            found.update(actors[actor_id].members)
+    return found
+
+
 def steps_for(
     measure: Measure | None,
     target: Actor | None,
@@ -61,20 +71,21 @@ def steps_for(
     covering = [
         c for c in countermeasures if measure and measure.id in c.covers and c.status in IN_FORCE
     ]
+    who = {r.id: participants(r, actors) for r in answering}
     nationality = set(target.nationality) if target else set()
     result = []
     for spec in data["steps"]:
         by: list[str] = []
         missing: list[str] = []
         if "actors" in spec:
-            by = [r.id for r in answering if set(r.participants()) & set(spec["actors"])]
+            by = [r.id for r in answering if who[r.id] & set(spec["actors"])]
         elif "forums" in spec:
             by = [r.id for r in answering if r.forum in spec["forums"]]
         elif spec.get("every_region"):
             regions = {
                 region
                 for r in answering
-                for a in r.participants()
+                for a in who[r.id]
                 if a in actors and (region := actors[a].region)
             }
             missing = [region for region in REGIONS if region not in regions]
@@ -83,13 +94,13 @@ def steps_for(
             states = {
                 a.id for a in actors.values() if a.type == "state" and a.country in nationality
             }
-            by = [r.id for r in answering if states & set(r.participants())]
+            by = [r.id for r in answering if states & who[r.id]]
             by += [c.id for c in covering if states & set(c.actor_ids())]
             if not nationality:
                 missing = ["the target's nationality is not recorded"]
         elif spec.get("host_state"):
             host = data.get("host_state")
-            by = [r.id for r in answering if host in r.participants()]
+            by = [r.id for r in answering if host in who[r.id]]
             by += [c.id for c in covering if host in c.actor_ids()]
         result.append(Step(spec["id"], spec["label"], bool(by), by, missing))
     return result

@@ -31,11 +31,11 @@ def actor_page(snapshot: Snapshot, actor_id: str) -> Page | None:
     answering = {
         r.id: r
         for m in against
-        for r in snapshot.pointing_at("measure", m.id, "response", "answers")
+        for r in snapshot.pointing_at("measure", m.id, "response", "answers.measure")
     }
     protections = [
         c
-        for c in snapshot.pointing_at("actor", actor_id, "countermeasure", "actors")
+        for c in snapshot.pointing_at("actor", actor_id, "countermeasure", "actors.actor")
         if getattr(c, "status", "") in IN_FORCE
     ]
     data = {
@@ -47,12 +47,14 @@ def actor_page(snapshot: Snapshot, actor_id: str) -> Page | None:
             card(m, snapshot) for m in snapshot.pointing_at("actor", actor_id, "measure", "imposer")
         ],
         "statements": [
-            card(r, snapshot) for r in snapshot.pointing_at("actor", actor_id, "response", "actor")
+            card(r, snapshot)
+            for path in ("actor", "members")
+            for r in snapshot.pointing_at("actor", actor_id, "response", path)
         ],
         "protectionsInForce": [card(c, snapshot) for c in protections],
         "otherCountermeasures": [
             card(c, snapshot)
-            for c in snapshot.pointing_at("actor", actor_id, "countermeasure", "actors")
+            for c in snapshot.pointing_at("actor", actor_id, "countermeasure", "actors.actor")
             if c not in protections
         ],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from coercionwatch.model import Incident
+from coercionwatch.model import Incident, pointers
 from coercionwatch.publish.public import Snapshot
 
 from .common import Page, card
@@ -26,9 +26,8 @@ def _events(snapshot: Snapshot) -> list[dict[str, Any]]:
     for kind in ("measure", "response", "countermeasure"):
         for record in snapshot.of(kind):
             if record.when():
-                actors = {getattr(record, name, None) for name in ("imposer", "target", "actor")}
-                actors.update(getattr(record, "actors", []))
-                events.append({**card(record, snapshot), "actors": sorted(a for a in actors if a)})
+                actors = {i for _, kind, i in pointers(record) if kind == "actor"}
+                events.append({**card(record, snapshot), "actors": sorted(actors)})
     for incident in snapshot.of("incident"):
         assert isinstance(incident, Incident)
         for number, event in enumerate(incident.timeline):
