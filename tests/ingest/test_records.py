@@ -1,7 +1,10 @@
 import json
 
-from coercionwatch.ingest import Incoming, Rules, read_records
-from coercionwatch.model import Incident, Problem
+import pytest
+
+from coercionwatch.ingest import Incoming, RawItem, Rules, parse_item, read_records
+from coercionwatch.model import KINDS, Incident, Location, Problem, vocabulary
+from coercionwatch.model.kinds import field_name, vocabulary_fields
 from tests.helpers import write_json, write_lines
 
 
@@ -120,3 +123,37 @@ def test_an_entry_without_sources_is_a_warning_or_with_the_rule_refused(tmp_path
     )
     refused = list(read_records([path], rules=Rules(require_sources=True)))
     assert refused[2] == warning
+
+
+VOCABULARY_FIELDS = [
+    (kind, field, name)
+    for kind, cls in KINDS.items()
+    for field, name in vocabulary_fields(cls).items()
+] + [
+    ("countermeasure", "actors.0.role", "countermeasure-roles"),
+    ("countermeasure", "milestones.0.stage", "milestone-stages"),
+]
+REQUIRED = {
+    (kind, field)
+    for kind, field, _ in VOCABULARY_FIELDS
+    if "." not in field and KINDS[kind].model_fields[field_name(KINDS[kind], field)].is_required()
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "name", "bad"),
+    [
+        (kind, path, name, bad)
+        for kind, path, name in VOCABULARY_FIELDS
+        for bad in ["no-such-term", 7, *(["missing"] if (kind, path) in REQUIRED else [])]
+    ],
+)
+def test_every_vocabulary_error_lists_the_terms(kind, path, name, bad):
+    """Whether the value is wrong, not text, or missing, the problem names every term."""
+    head, *rest = path.split(".")
+    body = {"kind": kind, "id": "x"}
+    if bad != "missing":
+        body[head] = [{rest[-1]: bad}] if rest else bad
+    problems = parse_item(RawItem(Location("f.json"), body))
+    (problem,) = [p for p in problems if p.field == path]
+    assert all(term in problem.message for term in vocabulary(name).terms), str(problem)

@@ -15,8 +15,10 @@ from coercionwatch.model import (
     Location,
     Problem,
     Record,
+    vocabulary,
 )
 from coercionwatch.model.incident import DERIVED_KEYS
+from coercionwatch.model.kinds import part_class, vocabulary_fields
 
 from .content import id_of
 from .documents import DEFAULT_MAX_FILE_BYTES, Progress, RawItem, read_items
@@ -127,7 +129,7 @@ def _validate(
         return [
             Problem(
                 location,
-                error["msg"].removeprefix("Value error, "),
+                _message(KINDS[kind], error["loc"], error["msg"].removeprefix("Value error, ")),
                 kind,
                 record_id,
                 ".".join(str(part) for part in error["loc"]) or None,
@@ -141,6 +143,33 @@ def _validate(
     if isinstance(record, Incident) and given_derived:
         warnings += _derived_disagreements(location, record, given_derived, home)
     return Incoming(record, location, warnings)
+
+
+def _message(cls: type, path: tuple[int | str, ...], message: str) -> str:
+    """The validation message, which for a field of a vocabulary always lists its terms:
+    the value may be wrong, but it may also be missing, null or not text."""
+    name = _vocabulary_at(cls, path)
+    if name is None or IN_VOCABULARY in message:
+        return message
+    allowed = ", ".join(vocabulary(name).terms)
+    return f"{message}: a term of the vocabulary {name!r} ({allowed})"
+
+
+IN_VOCABULARY = "is not in the vocabulary"
+"""How the model words a value outside its vocabulary, with the terms it allows."""
+
+
+def _vocabulary_at(cls: type | None, path: tuple[int | str, ...]) -> str | None:
+    """The vocabulary of the field at a validation error's path, following nested parts
+    (`actors.0.role`) and skipping list positions."""
+    names = [part for part in path if isinstance(part, str)]
+    for depth, name in enumerate(names):
+        if cls is None:
+            return None
+        if depth == len(names) - 1:
+            return vocabulary_fields(cls).get(name)
+        cls = part_class(cls, name)
+    return None
 
 
 UNSOURCED = "names no source; every entry should name the sources it rests on"
