@@ -2,6 +2,7 @@
 
 import re
 import shlex
+from fnmatch import fnmatch
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -10,6 +11,7 @@ from coercionwatch.cli.app import app
 from tests.conftest import SHARED
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+GITIGNORE = README.parent / ".gitignore"
 
 
 def tour_lines() -> list[str]:
@@ -31,5 +33,12 @@ def test_every_tour_command_succeeds(database, tmp_path, monkeypatch):
         assert result.exit_code == 0, (line, result.output, result.stderr)
         if " > " in line:
             Path(line.split(" > ")[1]).write_text(result.stdout, "utf-8")
-    assert (tmp_path / "open-data" / "measure.csv").exists()
-    assert '"slug": "eo-14203-designations-2025"' in (tmp_path / "incident.json").read_text()
+    assert (tmp_path / "tour" / "open-data" / "measure.csv").exists()
+    assert (
+        '"slug": "eo-14203-designations-2025"' in (tmp_path / "tour" / "incident.json").read_text()
+    )
+
+    # Run in a clone, the tour leaves nothing that git would see.
+    ignored = [p.strip().rstrip("/") for p in GITIGNORE.read_text("utf-8").split() if p.strip()]
+    seen = [p.name for p in tmp_path.iterdir() if not any(fnmatch(p.name, i) for i in ignored)]
+    assert seen == [], "the tour writes files that .gitignore does not cover"

@@ -25,6 +25,7 @@ def test_text_that_looks_like_terminal_markup_is_printed_as_written(cli, tmp_pat
 
 
 def test_site_will_not_replace_a_folder_it_did_not_make(cli, tmp_path):
+    assert cli("import", str(write_lines(tmp_path / "a.jsonl", [actor("a")]))).exit_code == 0
     folder = tmp_path / "mydocs"
     folder.mkdir()
     (folder / "notes.txt").write_text("important")
@@ -61,5 +62,6 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path):
     from coercionwatch.cli.app import app
 
     place = str(tmp_path / "no" / "such" / "folder" / "x.db")
-    result = CliRunner().invoke(app, ["--db", place, "list", "actor"])
+    result = CliRunner().invoke(app, ["--db", place, "demo"])
     assert result.exit_code == 2 and "cannot use the database" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

@@ -4,7 +4,13 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import OperationalError
 
-from coercionwatch.store import Store, database_url, is_lock_timeout
+from coercionwatch.store import (
+    MissingDatabase,
+    Store,
+    database_place,
+    database_url,
+    is_lock_timeout,
+)
 from coercionwatch.store.database import (
     DEFAULT_LOCK_TIMEOUT,
     LOCK_TIMEOUT_VARIABLE,
@@ -32,6 +38,37 @@ def test_locations_become_urls(tmp_path):
     assert database_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url(None).endswith("/coercionwatch.db")
+
+
+def test_only_a_writer_creates_a_database(tmp_path):
+    typo = tmp_path / "recrod.db"
+    with pytest.raises(MissingDatabase, match="no database at"):
+        Store.open(str(typo), create=False)
+    with pytest.raises(MissingDatabase):
+        Store.check(str(typo))
+    assert not typo.exists()
+    Store.open(str(typo)).close()
+    Store.open(str(typo), create=False).close()
+    Store.check(str(typo))
+
+
+def test_a_file_that_holds_no_record_is_not_taken_for_one(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(MissingDatabase, match="holds no Coercion Watch record"):
+        Store.open(str(empty), create=False)
+    assert empty.read_bytes() == b""
+
+
+def test_only_two_kinds_of_database_are_taken(tmp_path):
+    with pytest.raises(ValueError, match="mysql is not supported"):
+        database_url("mysql://h/db")
+
+
+def test_a_database_is_named_without_its_password(tmp_path):
+    assert database_place("postgresql://ana:secret@h/db") == "postgresql://ana:***@h/db"
+    assert database_place("postgresql://ana:secret@h:port/db") == "postgresql://ana:***@h:port/db"
+    assert database_place(str(tmp_path / "x.db")) == str(tmp_path / "x.db")
 
 
 def _open(database: str) -> None:

@@ -38,6 +38,39 @@ def test_an_update_adds_a_version_and_keeps_the_old_one(filled):
     assert filled.verify() == []
 
 
+def test_history_tells_what_each_version_changed(filled):
+    current = filled.get("measure", "m-prost").record
+    filled.save(current.model_copy(update={"status": "lifted"}), author="editor")
+    proposed = current.model_copy(update={"status": "threatened", "program": "X"})
+    (seq,) = filled.import_records(
+        [Incoming(proposed, Location("t"))], author="bot", propose=True
+    ).proposed
+    filled.accept([seq], author="editor", reason=None)
+    filled.delete("measure", "m-prost", author="editor")
+    versions = filled.history("measure", "m-prost")
+    changes = [(v.entry.action, v.changes) for v in versions]
+    assert changes[0][0] == "create" and changes[0][1]["status"]["after"] == "active"
+    assert changes[1:] == [
+        ("update", {"status": {"before": "active", "after": "lifted"}}),
+        (
+            "propose",
+            {
+                "program": {"before": None, "after": "X"},
+                "status": {"before": "lifted", "after": "threatened"},
+            },
+        ),
+        ("accept", {}),
+        (
+            "update",
+            {
+                "program": {"before": None, "after": "X"},
+                "status": {"before": "lifted", "after": "threatened"},
+            },
+        ),
+        ("delete", {}),
+    ]
+
+
 def test_saving_the_same_record_again_writes_nothing(filled):
     record = filled.get("actor", "prost").record
     summary = filled.save(record, author="editor")

@@ -27,6 +27,17 @@ def test_snippets_mark_the_match(searchable):
     assert "[nationality]" in hit.snippet
 
 
+def test_snippets_give_vocabulary_terms_by_their_labels(store, tmp_path):
+    records = [
+        actor("usa", type="state"),
+        actor("prost"),
+        measure("m", "prost", breach="subversive-violation", summary="Cards stopped working."),
+    ]
+    import_files(store, write_json(tmp_path / "r.json", records))
+    (hit,) = store.search("cards")
+    assert "Subversive violation" in hit.snippet and "subversive-violation" not in hit.snippet
+
+
 def test_ids_of_referenced_records_are_not_indexed(searchable):
     assert [h.id for h in searchable.search("usa")] == []
 

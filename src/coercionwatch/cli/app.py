@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming, Rules, read_records
 from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record, project
@@ -25,36 +25,46 @@ from coercionwatch.publish import (
     export_all,
     seed_envelope,
 )
+from coercionwatch.publish.pages.search import MARK
 from coercionwatch.reference import reference_files
 from coercionwatch.store import (
     ImportSummary,
+    MissingDatabase,
     Store,
     StoredRecord,
     VersionConflict,
+    database_place,
     is_lock_timeout,
 )
+from coercionwatch.store.search import query_words
 
 from . import editing
 from .output import (
     alert,
+    camel_fields,
     console,
     emit_json,
     errors,
     fields_table,
+    named_hits,
+    print_history,
     record_table,
     report_problems,
     report_warnings,
     rows_table,
+    search_table,
 )
+from .program import ProgramGroup, chosen, given_before
 
 app = typer.Typer(
+    cls=ProgramGroup,
     help="A public, verifiable record of coercion against international justice.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 export_app = typer.Typer(
-    help="Write records out: one incident, or everything.", no_args_is_help=True
+    cls=ProgramGroup, help="Write records out: one incident, or everything.", no_args_is_help=True
 )
 app.add_typer(export_app, name="export")
 
@@ -64,14 +74,11 @@ AuthorOption = Annotated[
     typer.Option(envvar="COERCIONWATCH_AUTHOR", help="Who is making the change (journal)."),
 ]
 ReasonOption = Annotated[str | None, typer.Option(help="Why the change is made (journal).")]
+KindArgument = Annotated[
+    str, typer.Argument(metavar="KIND", help=f"The kind of record: {', '.join(KINDS)}.")
+]
+KindOption = Annotated[str | None, typer.Option(help=f"Only this kind: {', '.join(KINDS)}.")]
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Record id (incident: its slug).")]
-
-
-class State:
-    database: str | None = None
-
-
-state = State()
 
 
 @app.callback()
@@ -81,12 +88,13 @@ def main_options(
         typer.Option(
             "--db",
             envvar="COERCIONWATCH_DB",
+            metavar="PATH-OR-URL",
             help="Database: a path (SQLite) or a URL such as postgresql://user@host/db. "
             "Default ./coercionwatch.db.",
         ),
     ] = None,
 ) -> None:
-    state.database = db
+    given_before(db)
 
 
 LOCKED = "the database is locked by another writer; try again"
@@ -96,18 +104,48 @@ again, which status 2 (change the input) would wrongly suggest."""
 
 
 @contextmanager
-def opened() -> Iterator[Store]:
+def opened(*, create: bool = False) -> Iterator[Store]:
     """The store for one command. Every command opens it here, so this is the one place where
-    a writer that waited out the lock timeout (COERCIONWATCH_LOCK_TIMEOUT) gets one line
-    instead of a traceback."""
+    a database that cannot be used, or a writer that waited out the lock timeout
+    (COERCIONWATCH_LOCK_TIMEOUT), gets one line instead of a traceback.
+
+    Only commands that write pass `create`: one that reads refuses a database that does
+    not exist rather than create an empty one behind a mistyped path.
+    """
+    with usable_database():
+        store = Store.open(chosen.location, create=create)
     try:
-        with Store.open(state.database) as store:
+        with store:
             yield store
     except OperationalError as exc:
-        if not is_lock_timeout(exc):
-            raise fail(f"cannot use the database: {exc.orig}") from None
+        raise database_failure(exc) from None
+
+
+@contextmanager
+def usable_database() -> Iterator[None]:
+    """Around opening a database: whatever is wrong with it is one line, exit 2."""
+    try:
+        yield
+    except MissingDatabase as exc:
+        raise fail(str(exc)) from None
+    except (ArgumentError, ValueError) as exc:
+        raise fail(f"cannot use the database {database_place(chosen.location)}: {exc}") from None
+    except DBAPIError as exc:
+        raise database_failure(exc) from None
+
+
+def database_failure(error: DBAPIError) -> typer.Exit:
+    if is_lock_timeout(error):
         errors.print(alert("error:", f" {LOCKED}"), highlight=False)
-        raise typer.Exit(LOCKED_STATUS) from None
+        return typer.Exit(LOCKED_STATUS)
+    return fail(
+        f"cannot use the database {database_place(chosen.location)}: {one_line(error.orig)}"
+    )
+
+
+def one_line(error: BaseException | None) -> str:
+    """A driver's message, which may run over several lines, on one."""
+    return " ".join(str(error).split())
 
 
 def fail(message: str) -> typer.Exit:
@@ -236,7 +274,7 @@ def import_command(
     as_json: JsonOption = False,
 ) -> None:
     """Import record files, all or nothing: one bad record and nothing is written."""
-    with opened() as store:
+    with opened(create=True) as store:
         summary = run_import(
             store,
             files,
@@ -259,7 +297,7 @@ def import_command(
         counts = {
             "proposed": len(summary.proposed),
             "unchanged": summary.unchanged,
-            "proposal ids": summary.proposed,
+            "proposalIds": summary.proposed,
         }
     if as_json:
         emit_json(counts)
@@ -272,7 +310,7 @@ def demo(author: AuthorOption = None) -> None:
     """Load the bundled reference case: EO 14203, the designations and what followed.
 
     Adds only what is missing: a record already here, corrected since or not, is kept."""
-    with opened() as store:
+    with opened(create=True) as store:
         summary = run_import(
             store,
             reference_files(),
@@ -331,7 +369,7 @@ def export_everything(
 
 @app.command("list")
 def list_command(
-    kind: str,
+    kind: KindArgument,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     as_json: JsonOption = False,
@@ -340,14 +378,14 @@ def list_command(
     check_kind(kind)
     with opened() as store:
         found = [s.record for s in store.records(kind, limit=limit, offset=offset)]
-    if as_json:
-        emit_json([native_record(r) for r in found])
-    else:
-        console.print(record_table(kind, found))
+        if as_json:
+            emit_json([native_record(r) for r in found])
+        else:
+            console.print(record_table(kind, found, store))
 
 
 @app.command()
-def show(kind: str, record_id: IdArgument, as_json: JsonOption = False) -> None:
+def show(kind: KindArgument, record_id: IdArgument, as_json: JsonOption = False) -> None:
     """One record: its fields, its version, and what refers to it."""
     check_kind(kind)
     with opened() as store:
@@ -371,26 +409,28 @@ def show(kind: str, record_id: IdArgument, as_json: JsonOption = False) -> None:
 
 @app.command()
 def search(
-    text: str,
-    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    text: Annotated[str, typer.Argument(metavar="WORDS", help="Words to find (prefixes match).")],
+    kind: KindOption = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Full-text search over every record."""
+    if not query_words(text):
+        raise fail("nothing to search for: give one or more words")
     if kind:
         check_kind(kind)
+    marks = ("[", "]") if as_json else (MARK, MARK)  # in a table, matches are styled instead
     with opened() as store:
-        hits = store.search(text, kind=kind, limit=limit)
+        hits = named_hits(store, store.search(text, kind=kind, limit=limit, marks=marks))
     if as_json:
         emit_json([hit.__dict__ for hit in hits])
     else:
-        rows = [(h.kind, h.id, h.title, h.snippet) for h in hits]
-        console.print(rows_table(f"search: {text}", ["kind", "id", "title", "match"], rows))
+        console.print(search_table(text, hits))
 
 
 @app.command()
 def edit(
-    kind: str,
+    kind: KindArgument,
     record_id: IdArgument,
     author: AuthorOption = None,
     reason: ReasonOption = None,
@@ -400,17 +440,24 @@ def edit(
     The edit is saved only if no one changed the record while the editor was open.
     """
     check_kind(kind)
+    editor = editing.editor_command()
+    if editor is None:
+        raise fail("no editor: set $EDITOR or $VISUAL (vi is used only at a terminal)")
     with opened() as store:
         found = store.get(kind, record_id)
         if found is None:
             raise fail(f"no {kind} {record_id!r}")
-        text = editing.as_yaml(found.record)
+        text = original = editing.as_yaml(found.record)
         while True:
             try:
-                text = editing.edit_text(text)
+                text = editing.edit_text(text, editor)
             except (OSError, subprocess.CalledProcessError) as exc:
-                editor = " ".join(editing.editor_command())
-                raise fail(f"the editor ({editor}) failed: {exc}") from None
+                message = f"the editor ({' '.join(editor)}) failed: {exc}"
+                if text != original:  # an earlier round's text, not yet saved
+                    message += (
+                        f"; your edited text is kept in {editing.keep(text, kind, record_id)}"
+                    )
+                raise fail(message) from None
             try:
                 # Saving checks what validation cannot: that every id it points at exists.
                 edited = editing.parse_edited(text, found.record)
@@ -423,10 +470,12 @@ def edit(
                 break
             except InvalidInput as exc:
                 report_problems(exc.problems, heading="the edited record is not valid:")
-                if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True)):
-                    kept = editing.keep(text, kind, record_id)
-                    errors.print(f"Nothing was saved; your edited text is kept in {kept}")
-                    raise typer.Exit(2) from None
+                if sys.stdin.isatty() and typer.confirm("Edit again?", default=True):
+                    text = editing.noted(text, exc.problems)
+                    continue
+                kept = editing.keep(text, kind, record_id)
+                errors.print(f"Nothing was saved; your edited text is kept in {kept}")
+                raise typer.Exit(2) from None
             except VersionConflict:
                 report_edit_conflict(store, found, text)
                 raise typer.Exit(2) from None
@@ -470,7 +519,7 @@ def report_edit_conflict(store: Store, opened_as: StoredRecord, text: str) -> No
 
 @app.command()
 def delete(
-    kind: str,
+    kind: KindArgument,
     record_id: IdArgument,
     author: AuthorOption = None,
     reason: ReasonOption = None,
@@ -488,40 +537,30 @@ def delete(
 
 @app.command()
 def history(
-    kind: str,
+    kind: KindArgument,
     record_id: IdArgument,
     version: Annotated[int | None, typer.Option(help="Print this version's body.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every version of a record, with who changed it, when and why."""
+    """Every version of a record: who changed it, when and why, and what changed, field by
+    field."""
     check_kind(kind)
     with opened() as store:
         versions = store.history(kind, record_id)
     if not versions:
         raise fail(f"no history for {kind} {record_id!r}")
     if version is not None:
-        chosen = [v for v in versions if v.entry.version == version and v.body is not None]
-        if not chosen:
+        wanted = [v for v in versions if v.entry.version == version and v.body is not None]
+        if not wanted:
             raise fail(f"{kind} {record_id!r} has no version {version}")
-        emit_json(chosen[0].body)
+        emit_json(wanted[0].body)
         return
     if as_json:
-        emit_json([{**v.entry.__dict__, "body": v.body} for v in versions])
-        return
-    rows = [
-        (
-            v.entry.version,
-            v.entry.seq,
-            v.entry.at,
-            v.entry.author,
-            v.entry.action,
-            v.entry.reason,
-            (v.entry.version_hash or "")[:16],
+        emit_json(
+            [{**camel_fields(v.entry), "body": v.body, "changes": v.changes} for v in versions]
         )
-        for v in versions
-    ]
-    columns = ["version", "entry", "at", "author", "action", "reason", "hash"]
-    console.print(rows_table(f"history of {kind} {record_id}", columns, rows))
+        return
+    print_history(f"history of {kind} {record_id}", versions)
 
 
 @app.command()
@@ -565,7 +604,7 @@ def four_eyes_required() -> bool:
 @app.command()
 def proposals(
     status: Annotated[str, typer.Option(help="open, accepted, rejected, or all.")] = "open",
-    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    kind: KindOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Changes waiting for review, each with what it would change, field by field."""
@@ -583,7 +622,7 @@ def proposals(
         print_proposals(console, found)
 
 
-ProposalIds = Annotated[list[int], typer.Argument(metavar="ID...", help="Proposal numbers.")]
+ProposalIds = Annotated[list[int], typer.Argument(metavar="ID", help="Proposal numbers.")]
 
 
 @app.command()
@@ -672,7 +711,7 @@ def watch(
             check_url(webhook, allow_private=allow_private_webhook)
         except WebhookRefused as exc:
             raise fail(f"webhook refused: {exc}") from None
-    with opened() as store:
+    with opened(create=True) as store:
         try:
             report = watch_list(
                 store,
@@ -708,23 +747,46 @@ def watch(
 @app.command()
 def site(
     directory: Path,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="COERCIONWATCH_SITE",
+            metavar="URL",
+            help="The address the site will be published at, for citations, the feed, the "
+            "sitemap and the data package.",
+        ),
+    ] = None,
     search_index: Annotated[
         bool, typer.Option("--search-index/--no-search-index", help="Build the Pagefind index.")
     ] = True,
 ) -> None:
     """Write the public site as static files: pages, JSON, downloads, feed, search."""
-    from coercionwatch.publish.site import SiteRefused, build_site
+    from coercionwatch.publish.site import SiteRefused, build_site, site_address
 
+    try:
+        address = site_address(url or DEFAULT_SITE)
+    except ValueError as exc:
+        raise fail(f"--url: {exc}") from None
     with (
         opened() as store,
         Progress(console=errors, disable=not errors.is_terminal, transient=True) as progress,
     ):
+        if url is None:
+            errors.print(
+                alert(
+                    "warning:",
+                    f" no --url or COERCIONWATCH_SITE; citations, the feed and "
+                    f"the data package will point at {DEFAULT_SITE}",
+                    style="yellow",
+                ),
+                highlight=False,
+            )
         task = progress.add_task("pages", total=None)
         try:
             summary = build_site(
                 store,
                 directory,
-                site=site_url(),
+                site=address,
                 search_index=search_index,
                 progress=lambda n: progress.update(task, completed=n),
             )
@@ -741,36 +803,36 @@ def site(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="0: any free port.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Load the reference case first.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """The web app and JSON API (OpenAPI docs at /api/docs)."""
-    import uvicorn
-
     from coercionwatch.store import database_url
+    from coercionwatch.web.serving import address, listen, serve
 
-    if demo:
-        with opened() as store:
-            run_import(
-                store,
-                reference_files(),
-                author="coercionwatch demo",
-                reason="Bundled reference case",
-                max_bytes=DEFAULT_MAX_FILE_BYTES,
-                add_only=True,
-            )
-    os.environ["COERCIONWATCH_DB"] = database_url(state.database)
-    os.environ.setdefault("COERCIONWATCH_SITE", site_url())
-    console.print(f"Serving on http://{host}:{port}/ (API docs at /api/docs)")
-    uvicorn.run(
-        "coercionwatch.web.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    try:
+        bound = listen(host, port)  # first: a busy port is known before anything else is done
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    with bound:
+        if demo:
+            with opened(create=True) as store:
+                run_import(
+                    store,
+                    reference_files(),
+                    author="coercionwatch demo",
+                    reason="Bundled reference case",
+                    max_bytes=DEFAULT_MAX_FILE_BYTES,
+                    add_only=True,
+                )
+        with usable_database():
+            Store.check(chosen.location)  # the workers open it, each in its own process
+        os.environ["COERCIONWATCH_DB"] = database_url(chosen.location)
+        os.environ.setdefault("COERCIONWATCH_SITE", site_url())
+        port = bound.getsockname()[1]
+        console.print(f"Serving on {address(host, port)} (API docs at /api/docs)")
+        serve(bound, workers=workers)
 
 
 def main() -> None:

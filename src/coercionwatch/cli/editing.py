@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,22 +16,45 @@ from coercionwatch.ingest import Incoming, parse_item, yaml_items
 from coercionwatch.model import InvalidInput, Location, Problem, Record, native_record
 from coercionwatch.model.changes import field_changes
 
+FALLBACK_EDITOR = ["vi"]
+NOTE = "#! "
+"""Starts the lines, YAML comments, that tell why a reopened record was not saved."""
 
-def editor_command() -> list[str]:
-    return shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+
+def editor_command() -> list[str] | None:
+    """$VISUAL or $EDITOR; vi only for someone at a terminal (without one, vi would wait for
+    keys that never come); None when there is no editor to use."""
+    named = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "")
+    if named:
+        return named
+    return FALLBACK_EDITOR if sys.stdin.isatty() else None
 
 
 def as_yaml(record: Record) -> str:
     return yaml.safe_dump(native_record(record), sort_keys=False, allow_unicode=True, width=100)
 
 
-def edit_text(text: str, suffix: str = ".yaml") -> str:
+def edit_text(text: str, editor: list[str], suffix: str = ".yaml") -> str:
     """Open text in the editor and return what was saved."""
     with tempfile.TemporaryDirectory(prefix="coercionwatch-edit-") as folder:
         path = Path(folder) / f"record{suffix}"
         path.write_text(text, "utf-8")
-        subprocess.run([*editor_command(), str(path)], check=True)
+        subprocess.run([*editor, str(path)], check=True)
         return path.read_text("utf-8")
+
+
+def noted(text: str, problems: list[Problem]) -> str:
+    """The text to reopen after a failed save: what was wrong, as comments above it."""
+    lines = [
+        f"{NOTE}Not saved. Fix what is listed here, then save and close; lines starting "
+        f"with {NOTE.strip()} are ignored.",
+        *(f"{NOTE}  {problem.message}" for problem in problems),
+    ]
+    return "\n".join(lines) + "\n" + without_notes(text)
+
+
+def without_notes(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(NOTE))
 
 
 def parse_edited(text: str, original: Record, name: str = "(edited record)") -> Record:
@@ -74,5 +98,5 @@ def keep(text: str, kind: str, record_id: str) -> Path:
     that `import` reads."""
     handle, name = tempfile.mkstemp(prefix=f"coercionwatch-{kind}-{record_id}-", suffix=".yaml")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
+        stream.write(without_notes(text))
     return Path(name)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -114,6 +115,17 @@ def check_target(directory: Path) -> None:
             f"{directory} holds files that no site build left there; building would replace "
             "them (choose a new or empty folder)"
         )
+
+
+def site_address(url: str) -> str:
+    """The address the site will be published at, checked: it goes into every citation, the
+    feed, the sitemap and the data package, so a typing slip there travels far."""
+    parsed = urlsplit(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"{url!r} is not a web address such as https://example.org/record")
+    if parsed.query or parsed.fragment:
+        raise ValueError(f"{url!r} has a query or fragment; give the site's address alone")
+    return url.strip().rstrip("/")
 
 
 def build_site(

@@ -1,7 +1,7 @@
 """Store and journal: records, every version of them, and the hash-chained journal."""
 
 from .conflicts import Conflict, VersionConflict
-from .database import database_url, is_lock_timeout
+from .database import MissingDatabase, database_place, database_url, is_lock_timeout
 from .journal import ChainFault, JournalEntry
 from .proposals import Proposal
 from .reader import StoredRecord, Version
@@ -14,12 +14,14 @@ __all__ = [
     "Conflict",
     "ImportSummary",
     "JournalEntry",
+    "MissingDatabase",
     "Proposal",
     "SearchHit",
     "Store",
     "StoredRecord",
     "Version",
     "VersionConflict",
+    "database_place",
     "database_url",
     "is_lock_timeout",
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
+from contextlib import closing
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
@@ -32,9 +34,53 @@ def database_url(location: str | None) -> str:
     if "://" not in location:
         return f"sqlite:///{Path(location).expanduser().resolve()}"
     url = make_url(location)
+    if url.drivername.split("+")[0] not in ("sqlite", "postgresql", "postgres"):
+        raise ValueError(
+            f"{url.drivername} is not supported: give a path (SQLite) or a postgresql:// URL"
+        )
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
+
+
+class MissingDatabase(Exception):
+    """A database was to be read, but there is none at that place (a mistyped path, say)."""
+
+
+def database_place(location: str | None) -> str:
+    """Where a database is, as a person names it: a file's path, or a URL without its
+    password (masked by hand when the URL cannot even be read)."""
+    location = location or DEFAULT_DATABASE
+    if "://" not in location:
+        return str(Path(location).expanduser().resolve())
+    try:
+        url = make_url(location)
+    except (exc.ArgumentError, ValueError):
+        return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", location)
+    if url.drivername.startswith("sqlite"):
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def require_database(engine: Engine) -> None:
+    """Refuse (MissingDatabase) a SQLite file that does not exist or holds no record, so a
+    command that only reads leaves no empty database behind a mistyped path, and changes
+    nothing in a file that is not ours. A PostgreSQL database exists only if someone created
+    it (connecting to a mistyped name fails), so its tables may be made as for a writer."""
+    if engine.url.get_backend_name() != "sqlite":
+        return
+    path = Path(engine.url.database or "")
+    if not path.is_file():
+        raise MissingDatabase(f"no database at {path} (a command that only reads creates none)")
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            ours = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+    except sqlite3.DatabaseError as error:
+        raise MissingDatabase(f"{path} is not a database that can be read ({error})") from None
+    if not ours:
+        raise MissingDatabase(f"{path} holds no Coercion Watch record")
 
 
 def lock_timeout(seconds: float | None = None) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Record, UpdateNote, load_record
+from coercionwatch.model.changes import field_changes
 
 from .journal import GENESIS, JournalEntry
 from .schema import journal, records, refs, stored_version, versions
@@ -28,6 +29,9 @@ class StoredRecord:
 class Version:
     entry: JournalEntry
     body: dict[str, Any] | None
+    changes: dict[str, Any] = field(default_factory=dict)
+    """What this entry changed, field by field (see model.changes), from the version that was
+    current before it; a proposal, what it would change. Empty for decisions and deletions."""
 
 
 def _current() -> Any:
@@ -55,6 +59,15 @@ def get(connection: Connection, kind: str, record_id: str) -> StoredRecord | Non
         _current().where(records.c.kind == kind, records.c.id == record_id)
     ).first()
     return _stored(row) if row else None
+
+
+def heading(connection: Connection, kind: str, record_id: str) -> str | None:
+    """A current record's name as lists show it (its stored title), without loading it."""
+    return connection.execute(
+        select(records.c.title).where(
+            records.c.kind == kind, records.c.id == record_id, records.c.deleted.is_(False)
+        )
+    ).scalar()
 
 
 def iter_records(
@@ -95,10 +108,20 @@ def history(connection: Connection, kind: str, record_id: str) -> list[Version]:
         .order_by(journal.c.seq)
     )
     result = []
+    current: dict[str, Any] | None = None
     for row in connection.execute(query):
         mapping = dict(row._mapping)
-        body = mapping.pop("body")
-        result.append(Version(JournalEntry(**mapping), orjson.loads(body) if body else None))
+        stored = mapping.pop("body")
+        body = orjson.loads(stored) if stored else None
+        entry = JournalEntry(**mapping)
+        changes = {}
+        if body is not None and entry.action in ("create", "update", "propose"):
+            changes = field_changes(current, body)
+        if entry.action in ("create", "update"):
+            current = body
+        elif entry.action == "delete":
+            current = None
+        result.append(Version(entry, body, changes))
     return result
 
 

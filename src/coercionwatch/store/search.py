@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Record, load_record, pointer_fields, stored_body
+from coercionwatch.model.labels import labelled
 
 MAX_INDEXED_CHARS = 400_000
 MAX_QUERY_CHARS = 500
@@ -177,6 +178,10 @@ def search(
         )
     hits = []
     for row in connection.execute(text(sql), params):
-        body = record_text(load_record(row.kind, orjson.loads(row.body)))
+        # The snippet is for people: vocabulary terms read as their labels, not as codes.
+        record = load_record(row.kind, orjson.loads(row.body))
+        body = searchable_text(
+            labelled(row.kind, stored_body(record)), frozenset(pointer_fields(type(record)))
+        )
         hits.append(SearchHit(row.kind, row.id, row.title, snippet(body, words, marks)))
     return hits

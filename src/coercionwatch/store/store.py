@@ -14,7 +14,7 @@ from coercionwatch.model.lists import ListSnapshot
 
 from . import lists, proposals, reader, search, writer
 from .conflicts import live_versions
-from .database import create_database_engine, migrate
+from .database import create_database_engine, migrate, require_database
 from .derived import check_derived
 from .journal import ChainFault, check_chain
 from .reader import StoredRecord, Version
@@ -28,15 +28,37 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, location: str | None = None, *, lock_timeout: float | None = None) -> Store:
-        """Open (and create or upgrade) the database at a path or SQLAlchemy URL.
+    def open(
+        cls, location: str | None = None, *, lock_timeout: float | None = None, create: bool = True
+    ) -> Store:
+        """Open (and create or upgrade) the database at a path or SQLAlchemy URL; with
+        `create=False`, raise MissingDatabase instead of creating one.
 
         A writer waits at most `lock_timeout` seconds for another (default: the
         COERCIONWATCH_LOCK_TIMEOUT variable, else 30), then fails with a lock error.
         """
         engine = create_database_engine(location, lock_seconds=lock_timeout)
-        migrate(engine)
+        try:
+            if not create:
+                require_database(engine)
+            migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(engine)
+
+    @staticmethod
+    def check(location: str | None = None) -> None:
+        """Refuse a database that is missing (MissingDatabase, as `open(create=False)` does) or
+        cannot be reached (the driver's error), creating and upgrading nothing: for a server
+        whose workers open it themselves."""
+        engine = create_database_engine(location)
+        try:
+            require_database(engine)
+            with engine.connect():
+                pass
+        finally:
+            engine.dispose()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -195,6 +217,12 @@ class Store:
     def get(self, kind: str, record_id: str) -> StoredRecord | None:
         with self._reading() as connection:
             return reader.get(connection, kind, record_id)
+
+    def name(self, kind: str, record_id: str) -> str:
+        """What people call a record (an actor's name, a source's title); its id when it is
+        not in the record."""
+        with self._reading() as connection:
+            return reader.heading(connection, kind, record_id) or record_id
 
     def records(
         self,

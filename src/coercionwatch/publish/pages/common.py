@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from coercionwatch.model import (
-    IN_FORCE,
-    KINDS,
-    Record,
-    stored_body,
-    vocabulary,
-    vocabulary_fields,
-)
+from coercionwatch.model import IN_FORCE, Record, stored_body, vocabulary_fields
+from coercionwatch.model.labels import label
 from coercionwatch.publish.links import SECTIONS
 
-__all__ = ["IN_FORCE", "Page", "card", "label", "section_of", "title_of"]
+__all__ = ["IN_FORCE", "Names", "Page", "card", "label", "section_of", "title_of"]
 from coercionwatch.publish.public import Snapshot
+
+
+class Names(Protocol):
+    """Where a record's name is looked up: the public snapshot, or the whole store."""
+
+    def name(self, kind: str, record_id: str) -> str: ...
 
 
 @dataclass
@@ -27,21 +27,14 @@ class Page:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def label(kind: str, name: str, value: Any) -> Any:
-    """A vocabulary term as people read it; any other value as it is."""
-    vocab = vocabulary_fields(KINDS[kind]).get(name)
-    if vocab and isinstance(value, str) and value in vocabulary(vocab):
-        return vocabulary(vocab).label(value)
-    return value
-
-
-def title_of(record: Record, snapshot: Snapshot) -> str:
-    """A heading people can read: measures and responses are named through their actors."""
+def title_of(record: Record, names: Names) -> str:
+    """A heading people can read: measures and responses are named through their actors.
+    Pages look names up in the public snapshot; the command line, in the store."""
     if record.kind == "measure":
         what = label("measure", "type", record.type)  # type: ignore[attr-defined]
-        return f"{what}: {snapshot.name('actor', record.target)}"  # type: ignore[attr-defined]
+        return f"{what}: {names.name('actor', record.target)}"  # type: ignore[attr-defined]
     if record.kind == "response":
-        who = snapshot.name("actor", record.actor)  # type: ignore[attr-defined]
+        who = names.name("actor", record.actor)  # type: ignore[attr-defined]
         return f"{who}: {label('response', 'stance', record.stance).lower()}"  # type: ignore[attr-defined]
     return record.heading()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coercionwatch.model import Response
 from coercionwatch.publish.public import Snapshot
 
 from .common import IN_FORCE, Page, card
@@ -12,7 +13,7 @@ LATEST = 8
 def home_page(snapshot: Snapshot) -> Page:
     measures = snapshot.of("measure")
     responses = snapshot.of("response")
-    answered = {m for r in responses for m in getattr(r, "answers", [])}
+    answered = {m for r in responses if isinstance(r, Response) for m in r.answered("measure")}
     counts = {kind: len(records) for kind, records in snapshot.records.items()}
     data = {
         "counts": counts,
