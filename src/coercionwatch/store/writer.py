@@ -191,6 +191,10 @@ def _open_proposal_hashes(
     return found
 
 
+def _live(row: Any) -> bool:
+    return row is not None and not row.deleted
+
+
 def write_batch(
     connection: Connection,
     writer: JournalWriter,
@@ -209,9 +213,16 @@ def write_batch(
     made current as it was written, not as the model restates it.
     With `add_only`, a record that exists (or existed: deleted) is left as it is.
     """
-    prepared = [_prepare(item) for item in batch]
-    keys = [(p.incoming.record.kind, p.incoming.record.id) for p in prepared]
+    keys = [(item.record.kind, item.record.id) for item in batch]
     existing = _existing(connection, keys)
+    if accepted is None:  # an accepted proposal is made current exactly as it was stored
+        batch = [
+            as_written_here(connection, item)
+            if item.record.kind == "incident" and _live(existing.get(keys[n]))
+            else item
+            for n, item in enumerate(batch)
+        ]
+    prepared = [_prepare(item) for item in batch]
     latest = {} if accepted is not None else _latest_versions(connection, keys)
     pending = _open_proposal_hashes(connection, keys) if propose else {}
     new_versions, entries, new_records, changed, indexed, replaced = [], [], [], [], [], []
@@ -454,7 +465,6 @@ def import_records(
             if item.kind and item.record_id:
                 invalid.setdefault((item.kind, item.record_id), item.location)
             continue
-        item = as_written_here(connection, item)
         record = item.record
         key = (record.kind, record.id)
         if key in seen:
