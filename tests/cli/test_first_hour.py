@@ -64,7 +64,8 @@ def test_search_shows_the_matched_words_names_and_labels(cli, cli_json):
     flat = " ".join(result.stdout.split())
     assert "Her credit cards stopped working" in flat  # the words, unmarked and not blank
     assert "Sanctions designation: Kimberly Prost" in flat
-    assert "Subversive violation" in flat and "subversive-violation" not in flat
+    labelled = " ".join(cli("search", "appalled", env={"COLUMNS": "250"}).stdout.split())
+    assert "Condemns" in labelled and not re.search(r"\bcondemn\b", labelled)  # label, not code
     (hit,) = cli_json("search", "credit cards")
     assert hit["title"] == "Sanctions designation: Kimberly Prost"
     assert "[credit] [cards]" in hit["snippet"]
@@ -90,7 +91,7 @@ def test_list_keeps_ids_on_one_line_and_names_what_they_are(cli, cli_json):
     assert "title" in header
     assert "Kimberly Prost" in " ".join(result.stdout.split())
     responses = " ".join(cli("list", "response", env={"COLUMNS": "250"}).stdout.split())
-    assert "Tomoko Akane: condemns" in responses
+    assert "France: condemns" in responses
 
 
 # 2. --db anywhere; no empty database behind a typing slip; one line for a bad one

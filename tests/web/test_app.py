@@ -185,7 +185,7 @@ def test_downloads_feed_and_sitemap(client):
     assert {r["path"] for r in package["resources"]} >= {"measure.csv", "incident.csv"}
     assert client.get("/data/measure.csv").text.startswith("kind,id,visibility,type")
     measures = client.get("/data/measure.json").json()
-    assert len(measures) == 28
+    assert len(measures) == 29
     feed = client.get("/feed.atom")
     assert feed.headers["content-type"] == "application/atom+xml"
     assert feed.text.count("<entry>") == 50
