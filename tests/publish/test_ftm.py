@@ -49,19 +49,26 @@ def test_every_entity_fits_the_ftm_model(reference_store, tmp_path):
 def test_people_bodies_and_sanctions_carry_the_record(reference_store, tmp_path):
     _, entities = _entities(reference_store, tmp_path)
     by_id = {e["id"]: e for e in entities}
-    prost = by_id["coercionwatch-actor-kimberly-prost"]
-    assert prost["schema"] == "Person"
-    assert prost["properties"]["name"] == ["Kimberly Prost"]
-    assert prost["properties"]["nationality"] == ["ca"]
-    assert prost["properties"]["topics"] == ["sanction"]
-    sanction = by_id["coercionwatch-measure-designation-kimberly-prost"]
+    khan = by_id["coercionwatch-actor-karim-khan"]
+    assert khan["schema"] == "Person"
+    assert khan["properties"]["name"] == ["Karim Khan"]
+    assert khan["properties"]["nationality"] == ["gb"]
+    assert khan["properties"]["birthDate"] == ["1970-03-30"]
+    assert khan["properties"]["topics"] == ["sanction"]
+    assert khan["properties"]["programId"] == ["ICC-EO14203"]
+    sanction = by_id["coercionwatch-measure-designation-karim-khan"]
     assert sanction["schema"] == "Sanction"
     properties = sanction["properties"]
-    assert properties["entity"] == ["coercionwatch-actor-kimberly-prost"]
+    assert properties["entity"] == ["coercionwatch-actor-karim-khan"]
     assert properties["authority"] == ["United States"]
+    assert properties["authorityId"] == ["52965"]  # from the SDN entry it cites
+    assert properties["program"] == ["Executive Order 14203"]
     assert properties["programId"] == ["ICC-EO14203"]
-    assert properties["startDate"] == ["2025-08-20"]
+    assert properties["startDate"] == ["2025-02-06"]
     assert properties["status"] == ["In force"]
+    prost = by_id["coercionwatch-measure-designation-kimberly-prost"]["properties"]
+    assert prost["authority"] == ["Department of State"]  # the agency, where one is named
+    assert by_id["coercionwatch-actor-kimberly-prost"]["properties"]["topics"] == ["sanction"]
     assert by_id["coercionwatch-actor-united-states"]["schema"] == "PublicBody"
     assert by_id["coercionwatch-actor-icc"]["schema"] == "PublicBody"
     assert any(e["properties"].get("sourceUrl") for e in entities)
@@ -89,8 +96,8 @@ def test_our_own_watch_reads_the_export_as_an_opensanctions_file(reference_store
     read = read_list(path)
     assert read.format == "ftm"
     listed = {row.entry().name: row.entry() for row in read.rows()}
-    assert "ICC-EO14203" in listed["Kimberly Prost"].programs
-    assert listed["Kimberly Prost"].nationalities == ["CA"]
+    assert "ICC-EO14203" in listed["Karim Khan"].programs
+    assert listed["Karim Khan"].nationalities == ["GB"]
 
 
 def test_nothing_withheld_reaches_the_ftm_export(store, tmp_path):
