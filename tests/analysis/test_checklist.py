@@ -10,6 +10,14 @@ REGIONS = {
     "chile": "latin-american-caribbean",
     "canada": "western-european-others",
 }
+GROUPS = [
+    "African States",
+    "Asia-Pacific States",
+    "Eastern European States",
+    "Latin American and Caribbean States",
+    "Western European and other States",
+]
+"""The UN regional groups by their labels, in the vocabulary's order."""
 ACTORS = {
     **{
         code: Actor(id=code, name=code.title(), type="state", region=region)
@@ -48,7 +56,7 @@ def test_every_member_of_a_joint_answer_counts_for_its_region():
         "joint", "core-group", stance="support", members=["slovenia", "chile", "canada"]
     )
     steps = _steps(joint)
-    assert steps["cross-regional"] == sorted(REGIONS.values())  # kenya, japan via the group
+    assert steps["cross-regional"] == GROUPS  # kenya, japan via the group
     assert steps["nationality-state"] == ["joint"]  # Slovenia joined it
 
 
@@ -56,3 +64,13 @@ def test_a_stance_counts_by_its_lean():
     assert _steps(_response("r", "netherlands", stance="regret"))["host-state"] == ["r"]
     assert _steps(_response("r", "netherlands", stance="welcome"))["host-state"] == []
     assert _steps(_response("r", "netherlands", stance="monitor"))["host-state"] == []
+
+
+def test_regional_groups_are_named_by_their_labels():
+    (step,) = [
+        s
+        for s in steps_for(MEASURE, ACTORS["judge"], [_response("r", "kenya")], [], ACTORS)
+        if s.id == "cross-regional"
+    ]
+    assert (step.done, step.by) == (False, [])
+    assert step.missing == GROUPS[1:]

@@ -9,9 +9,25 @@ def test_demo_loads_the_reference_case_once(cli, cli_json):
     first = cli("demo")
     assert first.exit_code == 0 and "Reference case:" in first.stdout
     again = cli("demo")
-    assert " 0 created, 0 updated" in again.stdout
+    assert "Reference case: 0 added, " in again.stdout
     measures = {m["id"]: m for m in cli_json("list", "measure")}
     assert measures["designation-kimberly-prost"]["date"] == "2025-08-20"
+
+
+def test_demo_again_keeps_corrections_made_since(cli, cli_json, tmp_path):
+    assert cli("demo").exit_code == 0
+    loaded = sum(cli_json("verify")["records"].values())
+    corrected = {**cli_json("show", "measure", "designation-kimberly-prost"), "status": "lifted"}
+    cli("import", str(write_json(tmp_path / "fix.json", corrected)), "--reason", "Lifted")
+    responses = [r["id"] for r in cli_json("list", "response")]
+    assert cli("delete", "response", responses[0]).exit_code == 0
+    again = cli("demo")
+    assert again.exit_code == 0
+    assert f"Reference case: 0 added, {loaded} kept" in again.stdout
+    assert cli_json("show", "measure", "designation-kimberly-prost")["status"] == "lifted"
+    history = cli_json("history", "measure", "designation-kimberly-prost")
+    assert [h["action"] for h in history] == ["create", "update"]
+    assert [r["id"] for r in cli_json("list", "response")] == responses[1:]
 
 
 def test_import_reports_counts_and_warnings(cli, seed_incident):
@@ -80,6 +96,16 @@ def test_export_all_writes_every_kind(cli, tmp_path):
     assert len(list((tmp_path / "out").iterdir())) == 14
 
 
+def test_export_all_writes_every_format_by_default(cli, tmp_path):
+    cli("demo")
+    result = cli("export", "all", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"datapackage.json", "entities.ftm.json", "measure.csv", "measure.json"} <= names
+    alone = cli("export", "all", str(tmp_path / "dp"), "--format", "datapackage")
+    assert alone.exit_code == 2 and "describes the CSV files" in alone.stderr
+
+
 def _editor(tmp_path: Path, old: str, new: str) -> dict[str, str]:
     script = tmp_path / "editor.py"
     script.write_text(
@@ -133,3 +159,62 @@ def test_delete_refuses_a_referenced_record(cli, tmp_path):
     result = cli("delete", "actor", "prost")
     assert result.exit_code == 2 and "still referred to by measure" in result.stderr
     assert cli("delete", "measure", "m2", "--reason", "duplicate").exit_code == 0
+
+
+def _round_trip(cli, slug, folder):
+    """Export an incident, import the export, export again: (import counts, both exports)."""
+    first = cli("export", "incident", slug)
+    assert first.exit_code == 0, first.stderr
+    path = folder / f"{slug}.json"
+    path.write_text(first.stdout, "utf-8")
+    imported = cli("import", str(path), "--json")
+    assert imported.exit_code == 0, imported.stderr
+    second = cli("export", "incident", slug)
+    return json.loads(imported.stdout), first.stdout, second.stdout
+
+
+def _without_generated_at(text):
+    return "\n".join(line for line in text.splitlines() if '"generatedAt":' not in line)
+
+
+def test_importing_our_own_export_changes_nothing(cli, cli_json, tmp_path, seed_incident):
+    cli("demo")
+    cli("import", str(seed_incident))
+    slugs = [i["slug"] for i in cli_json("list", "incident")]
+    assert "icc-immunity-demands-rome-statute" in slugs and len(slugs) > 2
+    for slug in slugs:
+        counts, first, second = _round_trip(cli, slug, tmp_path)
+        assert (counts["updated"], counts["unchanged"]) == (0, 1), slug
+        assert _without_generated_at(second) == _without_generated_at(first), slug
+        assert second != first  # only the time it was generated differs
+        assert [h["action"] for h in cli_json("history", "incident", slug)] == ["create"]
+
+
+def test_an_incident_changed_since_it_was_loaded_still_round_trips(cli, cli_json, tmp_path):
+    cli("demo")
+    slug = "eo-14203-designations-2025"
+    envelope = json.loads(cli("export", "incident", slug).stdout)
+    envelope["record"]["ongoing"] = not envelope["record"]["ongoing"]
+    changed = write_json(tmp_path / "changed.json", envelope)
+    assert cli("import", str(changed), "--reason", "No longer ongoing").exit_code == 0
+    counts, first, second = _round_trip(cli, slug, tmp_path)
+    assert (counts["updated"], counts["unchanged"]) == (0, 1)
+    assert _without_generated_at(second) == _without_generated_at(first)
+    record = json.loads(second)["record"]
+    assert [u["summary"] for u in record["updateLog"]] == ["No longer ongoing"]
+    stored = json.loads(cli("history", "incident", slug, "--version", "2").stdout)
+    assert "site" not in stored  # where we publish is not where the incident came from
+    assert stored["updateLog"] == []  # the journal's note is not copied into the record
+
+
+def test_an_entry_without_sources_warns_and_require_sources_refuses(cli, cli_json, tmp_path):
+    path = write_lines(tmp_path / "r.jsonl", basic_records())
+    refused = cli("import", str(path), "--require-sources")
+    assert refused.exit_code == 2
+    assert "import refused, nothing written" in refused.stderr
+    expected = f"{path}:3: measure 'm-prost': field 'sources': names no source"
+    assert expected in refused.stderr
+    assert cli_json("list", "measure") == []
+    accepted = cli("import", str(path))
+    assert accepted.exit_code == 0
+    assert "warning(s)" in accepted.stderr and expected in accepted.stderr

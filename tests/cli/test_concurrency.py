@@ -106,7 +106,7 @@ def test_import_if_version(cli, cli_json, tmp_path):
         "created": 0,
         "updated": 1,
         "unchanged": 0,
-        "warnings": 0,
+        "warnings": 1,  # the measure names no source
         "version": 2,
     }
 

@@ -321,3 +321,34 @@ def test_xml_cut_after_an_entry_is_refused(demo, tmp_path, database, name, cut):
     path = tmp_path / name
     path.write_bytes(data[: data.index(cut) + len(cut)])
     assert "the file looks cut short" in _refused(demo, database, path)
+
+
+def test_the_json_report_lists_every_change_followed_or_not(demo, tmp_path):
+    _watch(demo, _list_folder(tmp_path, "a"), "--published", "2025-01-01")
+    second = _list_folder(
+        tmp_path,
+        "b",
+        add=[NEW_JUDGE],
+        drop={"10278"},
+        replace=lambda r: r.replace('"NPWMD] [IFSR]', '"NPWMD] [IFSR] [SDGT]'),
+    )
+    table = demo("watch", str(second), "--published", "2025-02-13", "--dry-run")
+    assert "2 other change(s), under programs not followed" in table.stdout
+    report = _watch(demo, second, "--published", "2025-02-13")
+    changes = report["changes"]
+    assert [e["entry_id"] for e in changes["added"]] == ["99001"]
+    assert [e["entry_id"] for e in changes["removed"]] == ["10278"]
+    (amended,) = changes["amended"]
+    assert "SDGT" in amended["fields"]["programs"]["added"]
+    assert amended["entry"]["entry_id"] not in {c["entry"]["entry_id"] for c in report["relevant"]}
+    assert [c["entry"]["entry_id"] for c in report["relevant"]] == ["99001"]
+
+
+def test_the_checklist_names_regional_groups(demo, tmp_path):
+    folder = _list_folder(tmp_path, "a", add=[NEW_JUDGE])
+    table = demo("watch", str(folder), "--published", "2025-01-01", "--dry-run")
+    assert "Asia-Pacific" in table.stdout and "asia-pacific" not in table.stdout
+    report = _watch(demo, folder, "--published", "2025-01-01")
+    (new,) = report["relevant"]
+    (regions,) = [s for s in new["checklist"] if s["id"] == "cross-regional"]
+    assert "African States" in regions["missing"] and "african" not in regions["missing"]

@@ -1,7 +1,10 @@
 import json
 
-from coercionwatch.ingest import Incoming, read_records
-from coercionwatch.model import Incident, Problem
+import pytest
+
+from coercionwatch.ingest import Incoming, RawItem, Rules, parse_item, read_records
+from coercionwatch.model import KINDS, Incident, Location, Problem, vocabulary
+from coercionwatch.model.kinds import field_name, vocabulary_fields
 from tests.helpers import write_json, write_lines
 
 
@@ -92,3 +95,65 @@ def test_a_kind_that_is_not_text_is_named_not_crashed_on(tmp_path):
         (2, "b", "kind"),
     ]
     assert all(p.message.startswith("the kind must be text (one of incident,") for p in problems)
+
+
+def test_an_envelope_from_our_own_site_does_not_store_that_site(tmp_path, seed_incident):
+    envelope = json.loads(seed_incident.read_text("utf-8"))
+    ours = Rules(site="https://trumpswarcrimes.com/")
+    (item,) = list(read_records([seed_incident], rules=ours))
+    assert item.record.site is None  # our own export coming back
+    assert item.warnings == []  # its url and citation were derived from our site
+    (other,) = list(read_records([seed_incident], rules=Rules(site="https://example.org")))
+    assert other.record.site == envelope["site"]
+
+
+def test_an_entry_without_sources_is_a_warning_or_with_the_rule_refused(tmp_path):
+    records = [
+        {"kind": "source", "id": "s", "title": "A statement", "type": "statement"},
+        {"kind": "actor", "id": "usa", "name": "US", "type": "state", "sources": ["s"]},
+        {"kind": "measure", "id": "m", "type": "threat", "imposer": "usa", "target": "usa"},
+    ]
+    path = write_lines(tmp_path / "r.jsonl", records)
+    source, sourced, unsourced = _read(path)
+    assert source.warnings == [] and sourced.warnings == []
+    (warning,) = unsourced.warnings
+    assert str(warning) == (
+        f"{path}:3: measure 'm': field 'sources': names no source; every entry should name "
+        "the sources it rests on"
+    )
+    refused = list(read_records([path], rules=Rules(require_sources=True)))
+    assert refused[2] == warning
+
+
+VOCABULARY_FIELDS = [
+    (kind, field, name)
+    for kind, cls in KINDS.items()
+    for field, name in vocabulary_fields(cls).items()
+] + [
+    ("countermeasure", "actors.0.role", "countermeasure-roles"),
+    ("countermeasure", "milestones.0.stage", "milestone-stages"),
+]
+REQUIRED = {
+    (kind, field)
+    for kind, field, _ in VOCABULARY_FIELDS
+    if "." not in field and KINDS[kind].model_fields[field_name(KINDS[kind], field)].is_required()
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "name", "bad"),
+    [
+        (kind, path, name, bad)
+        for kind, path, name in VOCABULARY_FIELDS
+        for bad in ["no-such-term", 7, *(["missing"] if (kind, path) in REQUIRED else [])]
+    ],
+)
+def test_every_vocabulary_error_lists_the_terms(kind, path, name, bad):
+    """Whether the value is wrong, not text, or missing, the problem names every term."""
+    head, *rest = path.split(".")
+    body = {"kind": kind, "id": "x"}
+    if bad != "missing":
+        body[head] = [{rest[-1]: bad}] if rest else bad
+    problems = parse_item(RawItem(Location("f.json"), body))
+    (problem,) = [p for p in problems if p.field == path]
+    assert all(term in problem.message for term in vocabulary(name).terms), str(problem)

@@ -1,5 +1,6 @@
 import pytest
 
+from coercionwatch.ingest import read_records
 from coercionwatch.model import InvalidInput
 from tests.helpers import actor, basic_records, import_files, measure, write_json, write_lines
 
@@ -75,3 +76,68 @@ def test_related_incidents_that_are_missing_are_only_warnings(store, seed_incide
     assert summary.created == 1
     assert {w.field for w in summary.warnings} == {"relatedIncidents"}
     assert len(summary.warnings) == 6
+
+
+def test_add_only_adds_what_is_missing_and_keeps_the_rest(store, tmp_path):
+    path = write_json(tmp_path / "r.json", basic_records())
+    import_files(store, path)
+    corrected = measure("m-prost", "prost", status="lifted")
+    import_files(store, write_json(tmp_path / "fix.json", corrected))
+    store.delete("measure", "m-prost", author="t")
+    store.import_records(
+        read_records([write_json(tmp_path / "more.json", [*basic_records(), actor("new")])]),
+        author="t",
+        add_only=True,
+    )
+    summary = store.import_records(read_records([path]), author="t", add_only=True)
+    assert (summary.created, summary.updated, summary.kept) == (0, 0, 3)
+    assert store.get("measure", "m-prost") is None  # a deletion is a correction too
+    assert store.get("actor", "new") is not None
+    assert [v.entry.action for v in store.history("measure", "m-prost")] == [
+        "create",
+        "update",
+        "delete",
+    ]
+
+
+def test_problems_are_reported_in_item_order(store, tmp_path):
+    one = write_lines(
+        tmp_path / "one.jsonl",
+        [
+            actor("usa", type="state"),
+            measure("m1", "ghost"),
+            {**actor("ghost"), "type": "wizard"},
+            measure("m2", "nobody"),
+            {**actor("x"), "region": "mars"},
+        ],
+    )
+    two = write_json(tmp_path / "two.json", [measure("m3", "nobody-else"), {"kind": "actor"}])
+    with pytest.raises(InvalidInput) as caught:
+        import_files(store, one, two)
+    problems = caught.value.problems
+    where = [(p.location.file, p.location.line or p.location.index, p.field) for p in problems]
+    assert where == [
+        (str(one), 2, "target"),
+        (str(one), 3, "type"),
+        (str(one), 4, "target"),
+        (str(one), 5, "region"),
+        (str(two), 1, "target"),
+        (str(two), 2, "id"),
+        (str(two), 2, "name"),
+        (str(two), 2, "type"),
+    ]
+
+
+def test_a_reference_to_an_invalid_record_names_it(store, tmp_path):
+    path = write_lines(
+        tmp_path / "r.jsonl",
+        [actor("usa", type="state"), measure("m1", "ghost"), {**actor("ghost"), "type": "wizard"}],
+    )
+    with pytest.raises(InvalidInput) as caught:
+        import_files(store, path)
+    pointer, invalid = caught.value.problems
+    assert (pointer.record_id, pointer.field, invalid.record_id) == ("m1", "target", "ghost")
+    assert pointer.message == (
+        f"refers to actor 'ghost', which failed validation ({path}:3; see there)"
+    )
+    assert "not in the record" not in pointer.message

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from coercionwatch.publish.bulk import export_all
+from coercionwatch.publish import export_all
 from coercionwatch.store import Store
 from tests.helpers import import_files, write_json
 

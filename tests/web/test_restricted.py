@@ -209,11 +209,11 @@ def test_the_static_site_never_shows_restricted_material(planted, tmp_path):
 def test_exports_never_show_restricted_material(planted, database, tmp_path):
     runner = CliRunner()
     folder = tmp_path / "export"
-    formats = "--format=json,csv"
+    formats = "--format=json,csv,ftm,datapackage"
     result = runner.invoke(app, ["--db", database, "export", "all", str(folder), formats])
     assert result.exit_code == 0, result.output
     written = sorted(folder.iterdir())
-    assert len(written) == 14
+    assert len(written) == 16
     for path in written:
         text = path.read_text("utf-8")
         assert not _leaks(text), (path.name, _leaks(text))

@@ -14,14 +14,6 @@ import yaml
 from coercionwatch.model import IN_FORCE, Actor, Countermeasure, Measure, Response
 from coercionwatch.model.vocabulary import SAFE_LOADER, vocabulary
 
-REGIONS = (
-    "african",
-    "asia-pacific",
-    "eastern-european",
-    "latin-american-caribbean",
-    "western-european-others",
-)
-
 
 @cache
 def checklist() -> dict[str, Any]:
@@ -88,8 +80,10 @@ def steps_for(
                 for a in who[r.id]
                 if a in actors and (region := actors[a].region)
             }
-            missing = [region for region in REGIONS if region not in regions]
-            by = sorted(regions) if not missing else []
+            groups = vocabulary("un-regions")
+            missing = [term.label for code, term in groups.terms.items() if code not in regions]
+            by = [term.label for code, term in groups.terms.items() if code in regions]
+            by = by if not missing else []
         elif spec.get("nationality_state"):
             states = {
                 a.id for a in actors.values() if a.type == "state" and a.country in nationality

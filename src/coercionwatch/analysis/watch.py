@@ -75,13 +75,25 @@ class RelevantChange:
 class WatchReport:
     snapshot: ListSnapshot
     previous: dict[str, Any] | None
-    added: int
-    removed: int
-    amended: int
+    changes: ListDiff
+    """Every entry added, removed or amended, followed or not."""
     relevant: list[RelevantChange]
+    """The changes that matter to the record, with what was matched, drafted and owed."""
     drafts: list[Record]
     proposals: list[int] = field(default_factory=list)
     """Ids of the proposals the drafts were written as (none on a dry run)."""
+
+    @property
+    def added(self) -> int:
+        return len(self.changes.added)
+
+    @property
+    def removed(self) -> int:
+        return len(self.changes.removed)
+
+    @property
+    def amended(self) -> int:
+        return len(self.changes.amended)
 
     def as_dict(self) -> dict[str, Any]:
         def change(c: RelevantChange) -> dict[str, Any]:
@@ -105,6 +117,13 @@ class WatchReport:
             "entries": self.snapshot.entries,
             "previous": self.previous,
             "counts": {"added": self.added, "removed": self.removed, "amended": self.amended},
+            "changes": {
+                "added": [entry.as_dict() for entry in self.changes.added],
+                "removed": [entry.as_dict() for entry in self.changes.removed],
+                "amended": [
+                    {"entry": a.entry.as_dict(), "fields": a.changes} for a in self.changes.amended
+                ],
+            },
             "relevant": [change(c) for c in self.relevant],
             "drafts": [{"kind": r.kind, "id": r.id} for r in self.drafts],
             "proposals": self.proposals,
@@ -220,15 +239,7 @@ def analyse(
             for i in sorted(imposers)
             if i not in context.actors
         ]
-    return WatchReport(
-        snapshot,
-        previous_info,
-        len(diff.added),
-        len(diff.removed),
-        len(diff.amended),
-        relevant,
-        drafts,
-    )
+    return WatchReport(snapshot, previous_info, diff, relevant, drafts)
 
 
 @fewer_collections()

@@ -15,9 +15,16 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming, read_records
+from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming, Rules, read_records
 from coercionwatch.model import KINDS, Incident, InvalidInput, Problem, native_record, project
-from coercionwatch.publish import DEFAULT_SITE, FORMATS, dumps_envelope, export_all, seed_envelope
+from coercionwatch.publish import (
+    DEFAULT_SITE,
+    FORMATS,
+    ExportRefused,
+    dumps_envelope,
+    export_all,
+    seed_envelope,
+)
 from coercionwatch.publish.pages.search import MARK
 from coercionwatch.reference import reference_files
 from coercionwatch.store import (
@@ -171,11 +178,14 @@ def run_import(
     max_bytes: int,
     propose: bool = False,
     if_version: int | None = None,
+    add_only: bool = False,
+    require_sources: bool = False,
 ) -> ImportSummary:
     """Import with a progress bar per file; on any problem, report all and exit 2.
 
     With `if_version`, the files must hold exactly one record, written only if it is still
-    at that version (0: only if it does not exist yet).
+    at that version (0: only if it does not exist yet). With `add_only`, records that
+    exist are kept as they are.
     """
     show = errors.is_terminal
     columns = (
@@ -191,7 +201,8 @@ def run_import(
             task = progress.add_task(path.name, total=size)
             return lambda done: progress.update(task, completed=done)
 
-        items = read_records(paths, max_bytes=max_bytes, progress=told)
+        rules = Rules(site=site_url(), require_sources=require_sources)
+        items = read_records(paths, max_bytes=max_bytes, progress=told, rules=rules)
         expected = None
         if if_version is not None:
             items, key = single_record(items)
@@ -203,6 +214,7 @@ def run_import(
                 reason=reason,
                 expected_versions=expected,
                 propose=propose,
+                add_only=add_only,
             )
         except InvalidInput as exc:
             report_problems(
@@ -255,6 +267,10 @@ def import_command(
             min=0,
         ),
     ] = None,
+    require_sources: Annotated[
+        bool,
+        typer.Option("--require-sources", help="Refuse the import if an entry names no source."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import record files, all or nothing: one bad record and nothing is written."""
@@ -267,6 +283,7 @@ def import_command(
             max_bytes=max_file_size * 2**20,
             propose=propose,
             if_version=if_version,
+            require_sources=require_sources,
         )
     counts: dict[str, object] = {
         "created": summary.created,
@@ -290,7 +307,9 @@ def import_command(
 
 @app.command()
 def demo(author: AuthorOption = None) -> None:
-    """Load the bundled reference case: EO 14203, the designations and what followed."""
+    """Load the bundled reference case: EO 14203, the designations and what followed.
+
+    Adds only what is missing: a record already here, corrected since or not, is kept."""
     with opened(create=True) as store:
         summary = run_import(
             store,
@@ -298,11 +317,12 @@ def demo(author: AuthorOption = None) -> None:
             author=author or "coercionwatch demo",
             reason="Bundled reference case",
             max_bytes=DEFAULT_MAX_FILE_BYTES,
+            add_only=True,
         )
         counts = store.count()
     console.print(
-        f"Reference case: {summary.created} created, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged."
+        f"Reference case: {summary.created} added, {summary.kept} kept "
+        "(records already here are never overwritten)."
     )
     console.print(rows_table("records", ["kind", "count"], sorted(counts.items())))
 
@@ -325,19 +345,23 @@ def export_incident(slug: str) -> None:
 def export_everything(
     directory: Path,
     format: Annotated[
-        str, typer.Option("--format", help="Comma-separated: json,csv.")
-    ] = "json,csv",
+        str,
+        typer.Option(
+            "--format",
+            help="Comma-separated: json and csv (a file per kind), ftm (FollowTheMoney "
+            "entities.ftm.json), datapackage (describes the CSV files).",
+        ),
+    ] = ",".join(FORMATS),
 ) -> None:
-    """Every public record, one file per kind and format."""
+    """Every public record, in each format asked for."""
     formats = [f.strip() for f in format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise fail(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
-        )
+    if not formats:
+        raise fail(f"no format given; choose from {', '.join(FORMATS)}")
     with opened() as store:
         try:
             written = export_all(store, directory, site=site_url(), formats=formats)
+        except ExportRefused as exc:
+            raise fail(f"nothing exported: {exc}") from None
         except OSError as exc:
             raise fail(f"cannot write to {directory}: {exc.strerror or exc}") from None
     console.print(f"Wrote {len(written)} files to {directory}")
@@ -800,6 +824,7 @@ def serve(
                     author="coercionwatch demo",
                     reason="Bundled reference case",
                     max_bytes=DEFAULT_MAX_FILE_BYTES,
+                    add_only=True,
                 )
         with usable_database():
             Store.check(chosen.location)  # the workers open it, each in its own process

@@ -30,6 +30,12 @@ def print_report(console: Console, report: WatchReport, *, dry_run: bool) -> Non
         f"added {report.added} · removed {report.removed} · amended {report.amended}"
         f" · relevant {len(report.relevant)}"
     )
+    others = report.added + report.removed + report.amended - len(report.relevant)
+    if others:
+        console.print(
+            f"{others:,} other change(s), under programs not followed and naming no recorded "
+            "actor: each is listed, field by field, with --json."
+        )
     for change in report.relevant:
         entry = change.entry
         table = Table(

@@ -16,12 +16,12 @@ import orjson
 
 from coercionwatch.model import KINDS, SEED_KEYS, Incident, native_record
 from coercionwatch.model.types import utc_timestamp
-from coercionwatch.store import Store
 
-from .public import Snapshot, load_snapshot
+from .public import Snapshot
 from .seed import seed_envelope
 
-FORMATS = ("json", "csv")
+KIND_FORMATS = ("json", "csv")
+"""Formats written as one file per kind."""
 
 
 def kind_rows(snapshot: Snapshot, kind: str, site: str, generated: str) -> list[dict[str, Any]]:
@@ -101,7 +101,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_kind_files(
-    snapshot: Snapshot, directory: Path, *, site: str, formats: Iterable[str] = FORMATS
+    snapshot: Snapshot, directory: Path, *, site: str, formats: Iterable[str] = KIND_FORMATS
 ) -> list[Path]:
     generated = utc_timestamp()
     written = []
@@ -112,10 +112,3 @@ def write_kind_files(
             write_atomically(path, kind_file(kind, rows, fmt))
             written.append(path)
     return written
-
-
-def export_all(
-    store: Store, directory: Path, *, site: str, formats: Iterable[str] = FORMATS
-) -> list[Path]:
-    """Write `<kind>.json` and/or `<kind>.csv` for every kind; returns the files written."""
-    return write_kind_files(load_snapshot(store), directory, site=site, formats=formats)

@@ -92,9 +92,12 @@ class Store:
         on_record: Callable[[], None] | None = None,
         expected_versions: Mapping[tuple[str, str], int] | None = None,
         propose: bool = False,
+        add_only: bool = False,
     ) -> ImportSummary:
         """All or nothing: raises InvalidInput, having written nothing, on any problem.
         With `propose`, changes are stored as proposals, for a person to accept or reject.
+        With `add_only`, only records the store never had are written: one that exists,
+        changed since or not, is kept as it is (the summary counts it as `kept`).
 
         `expected_versions` maps (kind, id) to the version a change was based on (0: the
         record must not exist yet). Checked under the write lock, a mismatch raises
@@ -110,6 +113,7 @@ class Store:
                 on_record=on_record,
                 expected_versions=expected_versions,
                 propose=propose,
+                add_only=add_only,
             )
             if expected_versions:
                 summary.versions = live_versions(connection, expected_versions)

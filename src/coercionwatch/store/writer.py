@@ -35,6 +35,7 @@ from coercionwatch.model.types import utc_timestamp
 from .conflicts import check_versions
 from .database import WRITE_LOCK
 from .journal import GENESIS, entry_hash
+from .reimport import as_written_here
 from .schema import journal, proposals, records, refs, stored_version, versions
 from .search import IndexEntry, index_rows, record_text, unindex
 from .withheld import refresh_withheld
@@ -47,6 +48,9 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0
+    """Records left as they are because they exist already (with `add_only`), whether or
+    not they changed since they were loaded: a deleted one stays deleted."""
     warnings: list[Problem] = field(default_factory=list)
     proposed: list[int] = field(default_factory=list)
     """Journal sequence numbers of the proposals written (each one's id)."""
@@ -187,6 +191,10 @@ def _open_proposal_hashes(
     return found
 
 
+def _live(row: Any) -> bool:
+    return row is not None and not row.deleted
+
+
 def write_batch(
     connection: Connection,
     writer: JournalWriter,
@@ -195,6 +203,7 @@ def write_batch(
     *,
     propose: bool = False,
     accepted: Mapping[Key, tuple[int, str | None, str]] | None = None,
+    add_only: bool = False,
 ) -> None:
     """Create, update or leave unchanged each record of a batch.
 
@@ -202,10 +211,18 @@ def write_batch(
     not current. `accepted` makes stored proposals current: (version, its reason, its hash)
     by key; the hash is the stored one, since a version written under an older model is
     made current as it was written, not as the model restates it.
+    With `add_only`, a record that exists (or existed: deleted) is left as it is.
     """
-    prepared = [_prepare(item) for item in batch]
-    keys = [(p.incoming.record.kind, p.incoming.record.id) for p in prepared]
+    keys = [(item.record.kind, item.record.id) for item in batch]
     existing = _existing(connection, keys)
+    if accepted is None:  # an accepted proposal is made current exactly as it was stored
+        batch = [
+            as_written_here(connection, item)
+            if item.record.kind == "incident" and _live(existing.get(keys[n]))
+            else item
+            for n, item in enumerate(batch)
+        ]
+    prepared = [_prepare(item) for item in batch]
     latest = {} if accepted is not None else _latest_versions(connection, keys)
     pending = _open_proposal_hashes(connection, keys) if propose else {}
     new_versions, entries, new_records, changed, indexed, replaced = [], [], [], [], [], []
@@ -214,6 +231,9 @@ def write_batch(
         record = item.incoming.record
         key = (record.kind, record.id)
         current = existing.get(key)
+        if add_only and current is not None:
+            summary.kept += 1
+            continue
         live = current is not None and not current.deleted
         if (live and current.hash == item.digest) or item.digest in pending.get(key, ()):
             summary.unchanged += 1
@@ -336,9 +356,13 @@ def missing_references(
     wanted: dict[tuple[str, str], list[Referrer]],
     *,
     proposed: bool = False,
+    invalid: Mapping[Key, Location] | None = None,
 ) -> list[Problem]:
     """Problems for every referenced record that exists neither in the batch nor the store
-    (nor, with `proposed`, in an open proposal: a proposal may build on another)."""
+    (nor, with `proposed`, in an open proposal: a proposal may build on another).
+
+    `invalid` locates records of the same import that failed validation: a pointer at one
+    of them names it, rather than saying that no such record was given."""
     keys = list(wanted)
     found: set[tuple[str, str]] = set()
     for start in range(0, len(keys), BATCH_SIZE):
@@ -361,18 +385,31 @@ def missing_references(
                     )
                 )
             )
+    invalid = invalid or {}
+
+    def unresolved(kind: str, target: str) -> str:
+        if (kind, target) in invalid:
+            where = invalid[(kind, target)]
+            return f"refers to {kind} {target!r}, which failed validation ({where}; see there)"
+        return f"refers to {kind} {target!r}, which is not in the record"
+
     return [
-        Problem(
-            location,
-            f"refers to {kind} {target!r}, which is not in the record",
-            from_kind,
-            from_id,
-            path,
-        )
+        Problem(location, unresolved(kind, target), from_kind, from_id, path)
         for (kind, target), users in wanted.items()
         if (kind, target) not in found
         for location, from_kind, from_id, path in users
     ]
+
+
+def in_item_order(problems: list[Problem], files: Mapping[str, int]) -> list[Problem]:
+    """Problems as the items they concern were given: by file, then by line or item (a
+    problem with the whole file first); those of one item in the order they were found."""
+
+    def position(problem: Problem) -> tuple[int, int]:
+        where = problem.location
+        return files.get(where.file, len(files)), where.line or where.index or 0
+
+    return sorted(problems, key=position)
 
 
 @contextmanager
@@ -398,9 +435,11 @@ def import_records(
     on_record: Callable[[], None] | None = None,
     propose: bool = False,
     expected_versions: Mapping[tuple[str, str], int] | None = None,
+    add_only: bool = False,
 ) -> ImportSummary:
-    """Write every record, or raise InvalidInput naming every problem and write nothing.
-    With `propose`, every change is written as a proposal instead (see write_batch).
+    """Write every record, or raise InvalidInput naming every problem, in the order of the
+    items, and write nothing. With `propose`, every change is written as a proposal
+    instead; with `add_only`, records that exist are kept as they are (see write_batch).
 
     With `expected_versions`, raise VersionConflict unless those records are at those
     versions (0: must not exist). The caller owns the transaction and must roll it back
@@ -414,12 +453,17 @@ def import_records(
     seen: dict[tuple[str, str], Location] = {}
     wanted: dict[tuple[str, str], list[Referrer]] = {}
     soft: dict[tuple[str, str], list[Referrer]] = {}
+    invalid: dict[tuple[str, str], Location] = {}
+    files: dict[str, int] = {}
     batch: list[Incoming] = []
     for item in items:
         if on_record:
             on_record()
+        files.setdefault(item.location.file, len(files))
         if isinstance(item, Problem):
             problems.append(item)
+            if item.kind and item.record_id:
+                invalid.setdefault((item.kind, item.record_id), item.location)
             continue
         record = item.record
         key = (record.kind, record.id)
@@ -447,16 +491,17 @@ def import_records(
             continue  # keep validating to report everything, but write nothing more
         batch.append(item)
         if len(batch) >= BATCH_SIZE:
-            write_batch(connection, writer, batch, summary, propose=propose)
+            write_batch(connection, writer, batch, summary, propose=propose, add_only=add_only)
             batch = []
     if not problems:
-        write_batch(connection, writer, batch, summary, propose=propose)
+        write_batch(connection, writer, batch, summary, propose=propose, add_only=add_only)
     unresolved = {key: users for key, users in wanted.items() if key not in seen}
-    problems.extend(missing_references(connection, unresolved, proposed=propose))
+    problems.extend(missing_references(connection, unresolved, proposed=propose, invalid=invalid))
     unresolved_soft = {key: users for key, users in soft.items() if key not in seen}
-    summary.warnings.extend(missing_references(connection, unresolved_soft))
+    summary.warnings.extend(missing_references(connection, unresolved_soft, invalid=invalid))
+    summary.warnings = in_item_order(summary.warnings, files)
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidInput(in_item_order(problems, files))
     if summary.created or summary.updated:
         refresh_withheld(connection)
     return summary
