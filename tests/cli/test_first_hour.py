@@ -23,6 +23,7 @@ from coercionwatch.cli.output import search_table
 from coercionwatch.model import KINDS
 from coercionwatch.publish.pages.search import MARK
 from coercionwatch.store import SearchHit
+from tests.conftest import SHARED
 from tests.helpers import actor, basic_records, write_json
 
 READING = [
@@ -333,4 +334,9 @@ def test_every_json_output_uses_camel_case(cli, cli_json, tmp_path):
     ]
     skip = frozenset({"body", "record", "changes"})
     keys = set().union(*(_keys(output, skip) for output in outputs))
-    assert keys and all(re.fullmatch(r"[a-z]+([A-Z][a-z0-9]*)*", key) for key in keys), keys
+    watched = cli_json(
+        "watch", str(SHARED / "data" / "sanctions" / "watchman-bench"), "--published", "2021-07-01"
+    )
+    keys |= _keys(watched, frozenset())  # list entries' fields too
+    assert "entryId" in keys
+    assert keys and all(re.fullmatch(r"[a-z][a-z0-9]*([A-Z][a-z0-9]*)*", key) for key in keys), keys

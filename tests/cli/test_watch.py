@@ -63,11 +63,11 @@ def test_a_list_over_time(demo, cli_json, tmp_path, database):
     )
     report = _watch(demo, second, "--published", "2025-02-13")
     assert report["counts"] == {"added": 3, "removed": 1, "amended": 1}
-    relevant = {c["entry"]["entry_id"]: c for c in report["relevant"]}
+    relevant = {c["entry"]["entryId"]: c for c in report["relevant"]}
     assert set(relevant) == {"52965", "54434", "99001"}
     khan = relevant["52965"]
     assert khan["measure"] == "designation-karim-khan" and not khan["drafted"]
-    assert khan["matches"][0]["actor_id"] == "karim-khan"
+    assert khan["matches"][0]["actorId"] == "karim-khan"
     assert any("nationality GB agrees" in r for r in khan["matches"][0]["reasons"])
     steps = {s["id"]: s["done"] for s in khan["checklist"]}
     assert steps["nationality-state"] and not steps["asp-presidency"]
@@ -107,7 +107,7 @@ def test_a_list_over_time(demo, cli_json, tmp_path, database):
         drop={"10278"},
     )
     report = _watch(demo, third, "--published", "2025-03-01")
-    changes = {c["entry"]["entry_id"]: c for c in report["relevant"]}
+    changes = {c["entry"]["entryId"]: c for c in report["relevant"]}
     assert changes["99001"]["change"] == "removed"
     assert changes["52965"]["change"] == "amended"
     assert "remarks" in changes["52965"]["fields"]
@@ -336,12 +336,12 @@ def test_the_json_report_lists_every_change_followed_or_not(demo, tmp_path):
     assert "2 other change(s), under programs not followed" in table.stdout
     report = _watch(demo, second, "--published", "2025-02-13")
     changes = report["changes"]
-    assert [e["entry_id"] for e in changes["added"]] == ["99001"]
-    assert [e["entry_id"] for e in changes["removed"]] == ["10278"]
+    assert [e["entryId"] for e in changes["added"]] == ["99001"]
+    assert [e["entryId"] for e in changes["removed"]] == ["10278"]
     (amended,) = changes["amended"]
     assert "SDGT" in amended["fields"]["programs"]["added"]
-    assert amended["entry"]["entry_id"] not in {c["entry"]["entry_id"] for c in report["relevant"]}
-    assert [c["entry"]["entry_id"] for c in report["relevant"]] == ["99001"]
+    assert amended["entry"]["entryId"] not in {c["entry"]["entryId"] for c in report["relevant"]}
+    assert [c["entry"]["entryId"] for c in report["relevant"]] == ["99001"]
 
 
 def test_the_checklist_names_regional_groups(demo, tmp_path):

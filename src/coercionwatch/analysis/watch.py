@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic.alias_generators import to_camel
 
 from coercionwatch.ingest import Incoming
 from coercionwatch.ingest.lists import read_list
@@ -96,6 +97,8 @@ class WatchReport:
         return len(self.changes.amended)
 
     def as_dict(self) -> dict[str, Any]:
+        """The reading for scripts, with camelCase keys as in record files."""
+
         def change(c: RelevantChange) -> dict[str, Any]:
             return {
                 "change": c.change,
@@ -108,26 +111,38 @@ class WatchReport:
                 "checklist": [s.__dict__ for s in c.checklist],
             }
 
-        return {
-            "list": self.snapshot.list_name,
-            "format": self.snapshot.format,
-            "source": self.snapshot.source,
-            "published": self.snapshot.published,
-            "sha256": self.snapshot.sha256,
-            "entries": self.snapshot.entries,
-            "previous": self.previous,
-            "counts": {"added": self.added, "removed": self.removed, "amended": self.amended},
-            "changes": {
-                "added": [entry.as_dict() for entry in self.changes.added],
-                "removed": [entry.as_dict() for entry in self.changes.removed],
-                "amended": [
-                    {"entry": a.entry.as_dict(), "fields": a.changes} for a in self.changes.amended
-                ],
-            },
-            "relevant": [change(c) for c in self.relevant],
-            "drafts": [{"kind": r.kind, "id": r.id} for r in self.drafts],
-            "proposals": self.proposals,
-        }
+        return camel_keys(
+            {
+                "list": self.snapshot.list_name,
+                "format": self.snapshot.format,
+                "source": self.snapshot.source,
+                "published": self.snapshot.published,
+                "sha256": self.snapshot.sha256,
+                "entries": self.snapshot.entries,
+                "previous": self.previous,
+                "counts": {"added": self.added, "removed": self.removed, "amended": self.amended},
+                "changes": {
+                    "added": [entry.as_dict() for entry in self.changes.added],
+                    "removed": [entry.as_dict() for entry in self.changes.removed],
+                    "amended": [
+                        {"entry": a.entry.as_dict(), "fields": a.changes}
+                        for a in self.changes.amended
+                    ],
+                },
+                "relevant": [change(c) for c in self.relevant],
+                "drafts": [{"kind": r.kind, "id": r.id} for r in self.drafts],
+                "proposals": self.proposals,
+            }
+        )
+
+
+def camel_keys(value: Any) -> Any:
+    """`entry_id` → `entryId` at every depth (field names of list entries included)."""
+    if isinstance(value, dict):
+        return {to_camel(k): camel_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel_keys(v) for v in value]
+    return value
 
 
 def unique_rows(rows: Iterable[ListRow], source: str) -> list[ListRow]:
