@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import orjson
@@ -42,9 +43,11 @@ def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset())
     """Every human-readable string in a record body, markup removed; the values at the
     `skipped` field paths (`answers.measure`) and ids are left out."""
     # Keys in sorted order: the same body gives the same text whatever order its keys came
-    # in, as SQLite's contentless index needs to remove an entry it holds.
+    # in, as SQLite's contentless index needs to remove an entry it holds. Paths are only
+    # followed under parts that hold a skipped field: most of a body needs no path at all.
+    within = frozenset(path.rsplit(".", 1)[0] for path in skipped if "." in path)
     parts: list[str] = []
-    pending: list[tuple[str, Any]] = [("", body)]
+    pending: list[tuple[str | None, Any]] = [("", body)]
     while pending:
         path, value = pending.pop()
         kind = type(value)
@@ -52,19 +55,31 @@ def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset())
             parts.append(html.unescape(_TAG.sub(" ", value)) if "<" in value else value)
         elif kind is dict:
             for key in sorted(value, reverse=True):
+                if key in _SKIPPED_KEYS:
+                    continue
+                if path is None:
+                    pending.append((None, value[key]))
+                    continue
                 inner = f"{path}.{key}" if path else key
-                if key not in _SKIPPED_KEYS and inner not in skipped:
-                    pending.append((inner, value[key]))
+                if inner not in skipped:
+                    pending.append((inner if inner in within else None, value[key]))
         elif kind is list:
             pending.extend((path, item) for item in reversed(value))
     return " ".join(parts)[:MAX_INDEXED_CHARS]
 
 
-def record_text(record: Record) -> str:
+def record_text(record: Record, body: dict[str, Any] | None = None) -> str:
     """The text a record is indexed with, from the record as the model states it (so a
-    version written under an older model indexes as it reads). Ids of the records it points
-    at are left out, soft pointers too, so no search snippet can name a withheld record."""
-    return searchable_text(stored_body(record), frozenset(pointer_fields(type(record))))
+    version written under an older model indexes as it reads); `body` is that statement
+    when the caller has it already. Ids of the records it points at are left out, soft
+    pointers too, so no search snippet can name a withheld record."""
+    stated = stored_body(record) if body is None else body
+    return searchable_text(stated, _pointer_paths(type(record)))
+
+
+@cache
+def _pointer_paths(cls: type[Record]) -> frozenset[str]:
+    return frozenset(pointer_fields(cls))
 
 
 def _postgres(connection: Connection) -> bool:

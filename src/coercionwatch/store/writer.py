@@ -302,7 +302,7 @@ def write_batch(
         )
         index_rows(
             connection,
-            [(pk, record.heading(), record_text(record)) for pk, record, _ in indexed],
+            [(pk, record.heading(), record_text(record, data)) for pk, record, data in indexed],
             replaced=replaced,
         )
 
