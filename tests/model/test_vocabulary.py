@@ -1,3 +1,5 @@
+from collections.abc import Callable, Iterator
+
 import pytest
 from pydantic import ValidationError
 
@@ -23,18 +25,27 @@ def test_unknown_value_is_refused_with_the_allowed_ones():
     assert "condemn" in message
 
 
-def test_an_override_file_extends_a_vocabulary(tmp_path, monkeypatch):
-    extra = tmp_path / "vocab.yaml"
-    extra.write_text("stances:\n  applauds: {label: Applauds, lean: for}\n", "utf-8")
-    monkeypatch.setenv("COERCIONWATCH_VOCABULARIES", str(extra))
-    vocabularies.cache_clear()
-    try:
-        response = Response(id="r", actor="a", stance="applauds", forum="national")
-        assert vocabulary("stances").label(response.stance) == "Applauds"
-        assert "condemn" in vocabulary("stances")
-    finally:
-        monkeypatch.delenv("COERCIONWATCH_VOCABULARIES")
+@pytest.fixture
+def override(tmp_path, monkeypatch) -> Iterator[Callable[[str], None]]:
+    """Point COERCIONWATCH_VOCABULARIES at a file holding the given YAML; the bundled
+    vocabularies are read afresh, and again after the test."""
+
+    def given(text: str) -> None:
+        extra = tmp_path / "vocab.yaml"
+        extra.write_text(text, "utf-8")
+        monkeypatch.setenv("COERCIONWATCH_VOCABULARIES", str(extra))
         vocabularies.cache_clear()
+
+    yield given
+    monkeypatch.delenv("COERCIONWATCH_VOCABULARIES", raising=False)
+    vocabularies.cache_clear()
+
+
+def test_an_override_file_extends_a_vocabulary(override):
+    override("stances:\n  applauds: {label: Applauds, lean: for}\n")
+    response = Response(id="r", actor="a", stance="applauds", forum="national")
+    assert vocabulary("stances").label(response.stance) == "Applauds"
+    assert "condemn" in vocabulary("stances")
 
 
 def test_every_stance_leans_one_way_as_data():
@@ -44,17 +55,10 @@ def test_every_stance_leans_one_way_as_data():
     assert (leans["condemn"], leans["monitor"], leans["welcome"]) == ("against", "ambiguous", "for")
 
 
-def test_a_stance_without_a_lean_is_refused(tmp_path, monkeypatch):
-    extra = tmp_path / "vocab.yaml"
-    extra.write_text("stances:\n  applauds: {label: Applauds}\n", "utf-8")
-    monkeypatch.setenv("COERCIONWATCH_VOCABULARIES", str(extra))
-    vocabularies.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="'applauds' needs a lean"):
-            vocabularies()
-    finally:
-        monkeypatch.delenv("COERCIONWATCH_VOCABULARIES")
-        vocabularies.cache_clear()
+def test_a_stance_without_a_lean_is_refused(override):
+    override("stances:\n  applauds: {label: Applauds}\n")
+    with pytest.raises(ValueError, match="'applauds' needs a lean"):
+        vocabularies()
 
 
 def test_labels_with_commas_are_read_whole():
@@ -63,14 +67,7 @@ def test_labels_with_commas_are_read_whole():
     assert vocabulary("stances").label("neutral") == "Neutral or ambiguous"
 
 
-def test_a_term_with_an_unknown_key_is_refused(tmp_path, monkeypatch):
-    extra = tmp_path / "vocab.yaml"
-    extra.write_text("forums:\n  moon: {label: On the moon, colour: grey}\n", "utf-8")
-    monkeypatch.setenv("COERCIONWATCH_VOCABULARIES", str(extra))
-    vocabularies.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="'moon' of 'forums'"):
-            vocabularies()
-    finally:
-        monkeypatch.delenv("COERCIONWATCH_VOCABULARIES")
-        vocabularies.cache_clear()
+def test_a_term_with_an_unknown_key_is_refused(override):
+    override("forums:\n  moon: {label: On the moon, colour: grey}\n")
+    with pytest.raises(ValueError, match="'moon' of 'forums'"):
+        vocabularies()

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .kinds import KINDS, part_class, vocabulary_of
+from .kinds import KINDS, annotation_of, part_class, vocabulary_of
 from .types import (
     CountryCode,
     FullDate,
@@ -71,11 +71,6 @@ def field_reference() -> str:
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
-
-
-def annotation_of(info: FieldInfo) -> Any:
-    """The field's type as written: pydantic keeps a top-level Annotated's metadata apart."""
-    return Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
 
 
 def documented_fields(cls: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, FieldInfo]]:

@@ -199,9 +199,14 @@ class Incident(Record):
     def heading(self) -> str:
         return self.title
 
+    def last_update(self, update_log: list[UpdateNote]) -> str:
+        """The `lastUpdated` an export writes, given every update note (the record's own and
+        the journal's)."""
+        return max([self.last_updated or self.date, *(u.date for u in update_log)])
+
     def derived(self, site: str, update_log: list[UpdateNote]) -> dict[str, Any]:
         """The seed format's computed fields, given where it is published and its updates."""
-        last = max([self.last_updated or self.date, *(u.date for u in update_log)])
+        last = self.last_update(update_log)
         url = f"{site.rstrip('/')}/incident/{self.slug}"
         return {
             "url": url,

@@ -83,14 +83,17 @@ def vocabulary_of(annotation: Any) -> str | None:
     return None
 
 
+def annotation_of(info: Any) -> Any:
+    """A field's type as written: pydantic keeps a top-level Annotated's metadata apart."""
+    return Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+
+
 @cache
 def vocabulary_fields(cls: type) -> dict[str, str]:
-    """{field: vocabulary} for a kind's top-level fields whose values are terms."""
+    """{field: vocabulary} for the fields of a kind (or of a part) whose values are terms."""
     found = {}
     for name, info in cls.model_fields.items():
-        vocab = vocabulary_of(info.annotation) or vocabulary_of(
-            Annotated[Any, *info.metadata] if info.metadata else None
-        )
+        vocab = vocabulary_of(annotation_of(info))
         if vocab:
             found[info.alias or name] = vocab
     return found

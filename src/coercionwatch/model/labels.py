@@ -10,7 +10,12 @@ from .vocabulary import vocabulary
 
 def label(kind: str, name: str, value: Any) -> Any:
     """The label of a field's vocabulary term; any other value as it is."""
-    vocab = vocabulary_fields(KINDS[kind]).get(name)
+    return term_label(KINDS[kind], name, value)
+
+
+def term_label(cls: type, name: str, value: Any) -> Any:
+    """The same for a field of any record or part class (a milestone's `stage`)."""
+    vocab = vocabulary_fields(cls).get(name)
     if vocab and isinstance(value, str) and value in vocabulary(vocab):
         return vocabulary(vocab).label(value)
     return value

@@ -38,14 +38,12 @@ def measure(data: Any) -> Any:
     authority = upgraded.pop("authority", None)
     if authority is not None:
         upgraded["legalBasis"] = [*upgraded.get("legalBasis", []), {"text": authority}]
-    provisions = upgraded.pop("provisions", None)
-    if isinstance(provisions, list):
+    if isinstance(upgraded.get("provisions"), list):  # anything else: the model says why
+        provisions = upgraded.pop("provisions")
         upgraded["breaches"] = [
             *upgraded.get("breaches", []),
             *({"provision": p} for p in provisions),
         ]
-    elif provisions is not None:
-        upgraded["provisions"] = provisions  # let the model say what is wrong with it
     return upgraded
 
 

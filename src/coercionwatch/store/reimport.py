@@ -13,15 +13,9 @@ from dataclasses import replace
 from sqlalchemy.engine import Connection
 
 from coercionwatch.ingest import Incoming
-from coercionwatch.model import Incident, UpdateNote
+from coercionwatch.model import Incident
 
 from . import reader
-
-
-def exported_last_update(incident: Incident, journal_notes: list[UpdateNote]) -> str:
-    """The `lastUpdated` an export of this version writes (see Incident.derived)."""
-    notes = [*incident.update_log, *journal_notes]
-    return max([incident.last_updated or incident.date, *(note.date for note in notes)])
 
 
 def as_written_here(connection: Connection, item: Incoming) -> Incoming:
@@ -38,7 +32,7 @@ def as_written_here(connection: Connection, item: Incoming) -> Incoming:
     if notes and log[-len(notes) :] == notes:
         log = log[: -len(notes)]
     last = incoming.last_updated
-    if last == exported_last_update(current.record, notes):
+    if last == current.record.last_update([*current.record.update_log, *notes]):
         last = current.record.last_updated
     if log == list(incoming.update_log) and last == incoming.last_updated:
         return item

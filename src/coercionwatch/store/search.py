@@ -195,8 +195,6 @@ def search(
     for row in connection.execute(text(sql), params):
         # The snippet is for people: vocabulary terms read as their labels, not as codes.
         record = load_record(row.kind, orjson.loads(row.body))
-        body = searchable_text(
-            labelled(row.kind, stored_body(record)), frozenset(pointer_fields(type(record)))
-        )
+        body = record_text(record, labelled(row.kind, stored_body(record)))
         hits.append(SearchHit(row.kind, row.id, row.title, snippet(body, words, marks)))
     return hits

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from coercionwatch.model import Record, stored_body, vocabulary, vocabulary_fields
+from coercionwatch.model import Record, stored_body
 from coercionwatch.model.kinds import part_class
+from coercionwatch.model.labels import term_label
 from coercionwatch.publish.public import Snapshot
 
 from .common import Page, card, section_of, title_of
@@ -32,7 +33,6 @@ def _cells(
     cls: type, body: dict[str, Any], references: dict[str, str], prefix: str, snapshot: Snapshot
 ) -> list[dict[str, Any]]:
     rows = []
-    vocabularies = vocabulary_fields(cls)
     for name, value in body.items():
         if name in ("id", "visibility") or value in (None, [], {}):
             continue
@@ -47,14 +47,8 @@ def _cells(
             row["parts"] = [
                 _cells(part, item, references, f"{prefix}{name}.", snapshot) for item in items
             ]
-        elif (
-            name in vocabularies
-            and isinstance(value, str)
-            and value in vocabulary(vocabularies[name])
-        ):
-            row["value"] = vocabulary(vocabularies[name]).label(value)
         else:
-            row["value"] = value
+            row["value"] = term_label(cls, name, value)
         rows.append(row)
     return rows
 
