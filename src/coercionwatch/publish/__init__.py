@@ -1,18 +1,17 @@
-"""Publish: what leaves the system. Everything public passes through model.public_view,
-by way of the snapshot in `public`."""
+"""Publish: what leaves the system. Everything public is read through `view.PublicView`,
+which asks the store for shown records only and projects each one as it is read."""
 
 from .export import FORMATS, ExportRefused, export_all
-from .public import PublicRecord, Snapshot, load_snapshot
 from .seed import DEFAULT_SITE, dumps_envelope, seed_envelope
+from .view import PublicView, RecordCache
 
 __all__ = [
     "DEFAULT_SITE",
     "FORMATS",
     "ExportRefused",
-    "PublicRecord",
-    "Snapshot",
+    "PublicView",
+    "RecordCache",
     "dumps_envelope",
     "export_all",
-    "load_snapshot",
     "seed_envelope",
 ]

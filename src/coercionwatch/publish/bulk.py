@@ -8,7 +8,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +16,26 @@ import orjson
 
 from coercionwatch.model import KINDS, SEED_KEYS, Incident, native_record
 from coercionwatch.model.types import utc_timestamp
+from coercionwatch.store.listing import Listing
 
-from .public import Snapshot
 from .seed import seed_envelope
+from .view import PublicView
 
 KIND_FORMATS = ("json", "csv")
 """Formats written as one file per kind."""
 
 
-def kind_rows(snapshot: Snapshot, kind: str, site: str, generated: str) -> list[dict[str, Any]]:
-    """Incidents as seed envelopes, every other kind as native records."""
-    records = snapshot.of(kind)
-    if kind == "incident":
-        return [
-            seed_envelope(r, snapshot.incident_updates(r), site=site, generated=generated)
-            for r in records
-            if isinstance(r, Incident)
-        ]
-    return [native_record(r) for r in records]
+def kind_rows(
+    view: PublicView, listing: Listing, site: str, generated: str
+) -> Iterator[dict[str, Any]]:
+    """The records of a list, in its order: incidents as seed envelopes, every other kind
+    as native records. Read a page at a time, so memory does not grow with the list."""
+    for record in view.every(listing):
+        if isinstance(record, Incident):
+            updates = view.incident_updates(record)
+            yield seed_envelope(record, updates, site=site, generated=generated)
+        else:
+            yield native_record(record)
 
 
 def csv_columns(kind: str) -> list[str]:
@@ -43,17 +45,35 @@ def csv_columns(kind: str) -> list[str]:
     return ["kind", *(info.alias or name for name, info in cls.model_fields.items())]
 
 
-def kind_file(kind: str, rows: list[dict[str, Any]], fmt: str) -> bytes:
+def kind_chunks(kind: str, rows: Iterable[dict[str, Any]], fmt: str) -> Iterator[bytes]:
+    """A kind's file, written as its rows come: a JSON array, or CSV with a header."""
     if fmt == "json":
-        return orjson.dumps(rows, option=orjson.OPT_INDENT_2)
+        first = True
+        for row in rows:
+            yield (b"[\n" if first else b",\n") + orjson.dumps(row)
+            first = False
+        yield b"[]\n" if first else b"\n]\n"
+        return
     columns = csv_columns(kind)
     buffer = io.StringIO()
     out = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     out.writeheader()
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         flat = row["record"] if kind == "incident" else row
         out.writerow({key: _cell(flat.get(key)) for key in columns})
-    return buffer.getvalue().encode("utf-8")
+        if n % 200 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def everything_chunks(view: PublicView, site: str, generated: str) -> Iterator[bytes]:
+    """Every public record of every kind as JSON Lines: one file that re-imports as it is
+    (incidents as their native records, which `import` reads like any other)."""
+    for kind in KINDS:
+        for record in view.every(Listing(kind)):
+            yield orjson.dumps(native_record(record), option=orjson.OPT_APPEND_NEWLINE)
 
 
 def _cell(value: Any) -> str:
@@ -87,12 +107,13 @@ def defuse_formula(text: str) -> str:
     return CELL_STARTS.sub("'", text)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                stream.write(chunk)
         os.chmod(temporary, 0o644)  # a public export is meant to be read by the web server
         os.replace(temporary, path)
     except BaseException:
@@ -101,14 +122,14 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_kind_files(
-    snapshot: Snapshot, directory: Path, *, site: str, formats: Iterable[str] = KIND_FORMATS
+    view: PublicView, directory: Path, *, site: str, formats: Iterable[str] = KIND_FORMATS
 ) -> list[Path]:
     generated = utc_timestamp()
     written = []
     for kind in KINDS:
-        rows = kind_rows(snapshot, kind, site, generated)
         for fmt in formats:
             path = directory / f"{kind}.{fmt}"
-            write_atomically(path, kind_file(kind, rows, fmt))
+            rows = kind_rows(view, Listing(kind), site, generated)
+            write_atomically(path, kind_chunks(kind, rows, fmt))
             written.append(path)
     return written

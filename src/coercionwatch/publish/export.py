@@ -1,4 +1,4 @@
-"""`export all`: the public record in each format asked for, all from one snapshot."""
+"""`export all`: the public record in each format asked for, all read in one transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from coercionwatch.store import Store
 
 from .bulk import KIND_FORMATS, write_atomically, write_kind_files
 from .datapackage import datapackage
-from .public import load_snapshot
+from .view import PublicView
 
 FORMATS = (*KIND_FORMATS, "ftm", "datapackage")
 FTM_FILE = "entities.ftm.json"
@@ -37,13 +37,15 @@ def export_all(
         )
     if "datapackage" in formats and "csv" not in formats:
         raise ExportRefused("the datapackage describes the CSV files: ask for csv as well")
-    snapshot = load_snapshot(store)
     per_kind = [f for f in formats if f in KIND_FORMATS]
-    written = write_kind_files(snapshot, directory, site=site, formats=per_kind)
-    if "ftm" in formats:
-        from .ftm import ftm_file  # loading FtM's model takes a second: only when asked
+    # One connection, one transaction: every file reads the same state of the record.
+    with store.reading() as connection, connection.begin():
+        view = PublicView(connection)
+        written = write_kind_files(view, directory, site=site, formats=per_kind)
+        if "ftm" in formats:
+            from .ftm import ftm_file  # loading FtM's model takes a second: only when asked
 
-        written.append(_write(directory / FTM_FILE, ftm_file(snapshot)))
+            written.append(_write(directory / FTM_FILE, ftm_file(view)))
     if "datapackage" in formats:
         package = orjson.dumps(datapackage(site), option=orjson.OPT_INDENT_2)
         written.append(_write(directory / DATAPACKAGE_FILE, package))
@@ -51,5 +53,5 @@ def export_all(
 
 
 def _write(path: Path, data: bytes) -> Path:
-    write_atomically(path, data)
+    write_atomically(path, [data])
     return path

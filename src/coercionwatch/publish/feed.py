@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
 
-from .pages.common import card
-from .public import Snapshot
+from coercionwatch.store.listing import Listing
+
+from .pages.common import cards
+from .view import PublicView
 
 FEED_SIZE = 50
 
@@ -15,10 +17,10 @@ def _timestamp(date: str) -> str:
     return "-".join(parts) + "T00:00:00Z"
 
 
-def atom_feed(snapshot: Snapshot, site: str) -> bytes:
+def atom_feed(view: PublicView, site: str) -> bytes:
     base = site.rstrip("/")
-    entries = [r for r in [*snapshot.of("measure"), *snapshot.of("response")] if r.when()]
-    entries.sort(key=lambda r: (r.when() or "", r.kind, r.id), reverse=True)
+    latest = Listing(("measure", "response"), dated=True, size=FEED_SIZE)
+    entries = view.list(latest, facets=False).records
     feed = FeedGenerator()
     feed.id(f"{base}/feed.atom")
     feed.title("Coercion Watch: new measures and responses")
@@ -27,8 +29,8 @@ def atom_feed(snapshot: Snapshot, site: str) -> bytes:
     feed.language("en")
     newest = entries[0].when() if entries else "1970"
     feed.updated(_timestamp(newest or "1970"))
-    for record in reversed(entries[:FEED_SIZE]):  # feedgen puts the last added first
-        shown = card(record, snapshot)
+    for record, shown in reversed(list(zip(entries, cards(entries, view), strict=True))):
+        # feedgen puts the last added first
         url = f"{base}/{record.kind}/{record.id}"
         entry = feed.add_entry()
         entry.id(url)

@@ -14,8 +14,9 @@ import orjson
 from followthemoney import EntityProxy, model
 
 from coercionwatch.model import Actor, LegalBasis, Measure, Source, vocabulary
+from coercionwatch.store.listing import Listing
 
-from .public import Snapshot
+from .view import PublicView
 
 SCHEMATA: dict[str, str] = {
     "person": "Person",
@@ -47,13 +48,13 @@ def entity_id(kind: str, record_id: str) -> str:
     return f"{ID_PREFIX}-{kind}-{record_id}"
 
 
-def source_urls(snapshot: Snapshot, source_ids: list[str]) -> list[str]:
+def source_urls(view: PublicView, source_ids: list[str]) -> list[str]:
     """The web addresses of the public sources a record names."""
-    return [source.url for source in sources(snapshot, source_ids) if source.url]
+    return [source.url for source in sources(view, source_ids) if source.url]
 
 
-def sources(snapshot: Snapshot, source_ids: list[str]) -> list[Source]:
-    found = (snapshot.get("source", s) for s in source_ids)
+def sources(view: PublicView, source_ids: list[str]) -> list[Source]:
+    found = (view.get("source", s) for s in source_ids)
     return [source for source in found if isinstance(source, Source)]
 
 
@@ -63,17 +64,17 @@ def stated_date(date: str | None, certainty: str | None) -> str | None:
     return date if certainty in (None, "exact") else None
 
 
-def sanction_entity(measure: Measure, snapshot: Snapshot) -> EntityProxy:
+def sanction_entity(measure: Measure, view: PublicView) -> EntityProxy:
     entity = model.make_entity("Sanction")
     entity.id = entity_id("measure", measure.id)
     entity.add("entity", entity_id("actor", measure.target))
-    imposer = snapshot.get("actor", measure.imposer)
-    entity.add("authority", measure.agency or snapshot.name("actor", measure.imposer))
+    imposer = view.get("actor", measure.imposer)
+    entity.add("authority", measure.agency or view.name("actor", measure.imposer))
     if isinstance(imposer, Actor) and imposer.type == "state":
         entity.add("country", imposer.country)
-    entity.add("program", [legal_basis(basis, snapshot) for basis in measure.legal_basis])
+    entity.add("program", [legal_basis(basis, view) for basis in measure.legal_basis])
     entity.add("programId", measure.program)
-    named = sources(snapshot, measure.sources)
+    named = sources(view, measure.sources)
     entity.add("authorityId", [s.list_entry.uid for s in named if s.list_entry])
     listed = stated_date(measure.date, measure.date_certainty)
     if measure.effective:  # in force later than listed
@@ -91,14 +92,14 @@ def sanction_entity(measure: Measure, snapshot: Snapshot) -> EntityProxy:
     return entity
 
 
-def legal_basis(basis: LegalBasis, snapshot: Snapshot) -> str | None:
+def legal_basis(basis: LegalBasis, view: PublicView) -> str | None:
     """What a measure was taken under, in words: the text given, or the provision's name."""
     if basis.provision:
-        return snapshot.name("provision", basis.provision)
+        return view.name("provision", basis.provision)
     return basis.text
 
 
-def actor_entity(actor: Actor, snapshot: Snapshot, sanctions: list[Measure]) -> EntityProxy:
+def actor_entity(actor: Actor, view: PublicView, sanctions: list[Measure]) -> EntityProxy:
     """An actor; `sanctions` are the designations in force against it."""
     schema = SCHEMATA.get(actor.type, "LegalEntity")
     entity = model.make_entity(schema)
@@ -108,12 +109,12 @@ def actor_entity(actor: Actor, snapshot: Snapshot, sanctions: list[Measure]) -> 
     entity.add("country", actor.country)
     entity.add("summary", actor.summary)
     entity.add("wikidataId", actor.external_ids.wikidata)
-    entity.add("sourceUrl", source_urls(snapshot, actor.sources))
+    entity.add("sourceUrl", source_urls(view, actor.sources))
     if schema == "Person":
         entity.add("nationality", actor.nationality)
         entity.add("birthDate", stated_date(actor.birth_date, actor.birth_date_certainty))
         entity.add(
-            "position", [position(role.title, role.organisation, snapshot) for role in actor.roles]
+            "position", [position(role.title, role.organisation, view) for role in actor.roles]
         )
     if sanctions:
         entity.add("topics", "sanction")
@@ -121,30 +122,30 @@ def actor_entity(actor: Actor, snapshot: Snapshot, sanctions: list[Measure]) -> 
     return entity
 
 
-def position(title: str, organisation: str | None, snapshot: Snapshot) -> str:
-    return f"{title}, {snapshot.name('actor', organisation)}" if organisation else title
+def position(title: str, organisation: str | None, view: PublicView) -> str:
+    return f"{title}, {view.name('actor', organisation)}" if organisation else title
 
 
-def ftm_entities(snapshot: Snapshot) -> Iterator[EntityProxy]:
+def ftm_entities(view: PublicView) -> Iterator[EntityProxy]:
     """Every public actor, then every public sanction, each in id order."""
     measures = sorted(
-        (m for m in snapshot.of("measure") if isinstance(m, Measure) and is_sanction(m)),
+        (m for m in view.every(Listing("measure")) if isinstance(m, Measure) and is_sanction(m)),
         key=lambda m: m.id,
     )
     in_force: dict[str, list[Measure]] = {}
     for measure in measures:
         if measure.status == "active":
             in_force.setdefault(measure.target, []).append(measure)
-    for actor in sorted(snapshot.of("actor"), key=lambda a: a.id):
+    for actor in sorted(view.every(Listing("actor")), key=lambda a: a.id):
         if isinstance(actor, Actor):
-            yield actor_entity(actor, snapshot, in_force.get(actor.id, []))
+            yield actor_entity(actor, view, in_force.get(actor.id, []))
     for measure in measures:
-        yield sanction_entity(measure, snapshot)
+        yield sanction_entity(measure, view)
 
 
-def ftm_file(snapshot: Snapshot) -> bytes:
+def ftm_file(view: PublicView) -> bytes:
     """JSON Lines, as `ftm` and OpenSanctions' tools read them."""
     return b"".join(
         orjson.dumps(entity.to_dict(), option=orjson.OPT_APPEND_NEWLINE)
-        for entity in ftm_entities(snapshot)
+        for entity in ftm_entities(view)
     )

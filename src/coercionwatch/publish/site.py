@@ -11,35 +11,37 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import as_file, files
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import orjson
+from sqlalchemy.engine import Connection
 
 from coercionwatch.model import KINDS, Incident, native_record
 from coercionwatch.store import Store
+from coercionwatch.store.listing import Listing
 
-from .bulk import write_kind_files
+from .bulk import everything_chunks, write_atomically, write_kind_files
 from .citations import FORMATS as CITATION_FORMATS
 from .citations import citation_file
 from .datapackage import datapackage
 from .feed import atom_feed
-from .links import Links, page_depth
+from .links import SECTIONS, Links, page_depth
 from .pages import Page
-from .pages.actors import actor_page, actors_page
-from .pages.data import data_page
+from .pages.actors import actor_page
+from .pages.data import EVERYTHING, data_page
 from .pages.home import home_page
 from .pages.incident import incident_page, incident_record
-from .pages.incidents import IncidentFilters, incidents_page
-from .pages.records import list_page, record_page
+from .pages.lists import PAGE_SIZE, list_page
+from .pages.records import record_page
 from .pages.search import error_page, search_page
-from .pages.timeline import TimelineFilters, timeline_page
-from .public import Snapshot, load_snapshot
+from .pages.timeline import timeline, timeline_page
 from .render import render
 from .seed import dumps_envelope, seed_envelope
-from .sitemap import sitemap
+from .sitemap import sitemap_files
+from .view import PublicView, RecordCache
 
 
 @dataclass
@@ -50,26 +52,63 @@ class SiteSummary:
     index_seconds: float
 
 
-def site_pages(snapshot: Snapshot, site: str) -> Iterator[Page]:
-    """Every page of the site, in the order they are written."""
-    yield home_page(snapshot)
-    yield incidents_page(snapshot, IncidentFilters())
-    yield actors_page(snapshot)
-    for kind in ("measure", "response", "countermeasure", "provision", "source"):
-        yield list_page(snapshot, kind)
-    yield timeline_page(snapshot, TimelineFilters())
-    yield data_page(snapshot)
-    yield search_page(snapshot, None, [])
-    for kind in KINDS:
-        for record in snapshot.of(kind):
-            if kind == "incident":
-                page = incident_page(snapshot, record.id, site)
-            elif kind == "actor":
-                page = actor_page(snapshot, record.id)
-            else:
-                page = record_page(snapshot, kind, record.id)
-            if page is not None:
-                yield page
+class Pages:
+    """Each page of the site as it is built: a fresh view per page, so nothing learnt for
+    one page (names, titles) stays for the next, and memory stays flat however many."""
+
+    def __init__(self, connection: Connection, site: str) -> None:
+        self.connection = connection
+        self.site = site
+        self.records = RecordCache()
+
+    def view(self) -> PublicView:
+        return PublicView(self.connection, self.records)
+
+    def __iter__(self) -> Iterator[Page]:
+        yield home_page(self.view())
+        yield data_page(self.view())
+        yield search_page(self.view(), None)
+        for kind, section in SECTIONS.items():
+            yield from self.paged(section, Listing(kind, size=PAGE_SIZE), list_page)
+        yield from self.paged("timeline", timeline(size=PAGE_SIZE), timeline_page)
+        for kind in KINDS:
+            for record_id in self.ids(kind):
+                page = self.record_page(kind, record_id)
+                if page is not None:
+                    yield page
+
+    def ids(self, kind: str) -> Iterator[str]:
+        for record in self.view().every(Listing(kind)):
+            yield record.id
+
+    def record_page(self, kind: str, record_id: str) -> Page | None:
+        view = self.view()
+        if kind == "incident":
+            return incident_page(view, record_id, self.site)
+        if kind == "actor":
+            return actor_page(view, record_id)
+        return record_page(view, kind, record_id)
+
+    def paged(
+        self, section: str, listing: Listing, build: Callable[[PublicView, Listing], Page]
+    ) -> Iterator[Page]:
+        """A list's pages: `section/`, then `section/page/2/`… linked to each other."""
+        number = 1
+        while True:
+            page = build(self.view(), listing)
+            if number > 1:
+                page.path = f"{section}/page/{number}"
+                page.data["previousPage"] = (
+                    section if number == 2 else f"{section}/page/{number - 1}"
+                )
+            after = page.data.get("next")
+            if after:
+                page.data["nextPage"] = f"{section}/page/{number + 1}"
+            yield page
+            if not after:
+                return
+            listing = replace(listing, after=after)
+            number += 1
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -80,16 +119,16 @@ def _write(path: Path, data: bytes | str) -> None:
         path.write_bytes(data)
 
 
-def _record_files(snapshot: Snapshot, site: str) -> Iterator[tuple[str, bytes | str]]:
+def _record_files(view: PublicView, site: str) -> Iterator[tuple[str, bytes | str]]:
     for kind in KINDS:
-        for record in snapshot.of(kind):
+        for record in view.every(Listing(kind)):
             if isinstance(record, Incident):
-                updates = snapshot.incident_updates(record)
+                updates = view.incident_updates(record)
                 yield (
                     f"incident/{record.id}.json",
                     dumps_envelope(seed_envelope(record, updates, site=site)),
                 )
-                seed = incident_record(record, snapshot, site)
+                seed = incident_record(record, view, site)
                 for fmt in CITATION_FORMATS:
                     yield f"incident/{record.id}/citation.{fmt}", citation_file(seed, fmt)
             else:
@@ -141,35 +180,41 @@ def build_site(
 
     directory = directory.resolve()
     check_target(directory)
-    snapshot = load_snapshot(store)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
-        started = time.perf_counter()
-        pages = 0
-        for page in site_pages(snapshot, site):
-            links = Links(static=True, depth=page_depth(page.path))
-            target = staging / page.path / "index.html" if page.path else staging / "index.html"
-            _write(target, render(page, links))
-            pages += 1
-            if progress and pages % 100 == 0:
-                progress(pages)
-        rendered = time.perf_counter() - started
+        # One transaction: every page is of the same state of the record, even if a write
+        # lands during the build.
+        with store.reading() as connection, connection.begin():
+            started = time.perf_counter()
+            pages = 0
+            for page in Pages(connection, site):
+                links = Links(static=True, depth=page_depth(page.path))
+                target = staging / page.path / "index.html" if page.path else staging / "index.html"
+                _write(target, render(page, links))
+                pages += 1
+                if progress and pages % 100 == 0:
+                    progress(pages)
+            rendered = time.perf_counter() - started
+            view = PublicView(connection)
+            others = 1
+            for path, data in _record_files(view, site):
+                _write(staging / path, data)
+                others += 1
+            others += len(write_kind_files(view, staging / "data", site=site))
+            write_atomically(staging / EVERYTHING, everything_chunks(view, site, ""))
+            _write(staging / "feed.atom", atom_feed(view, site))
+            for name, content in sitemap_files(view, site, suffix="/index.html"):
+                _write(staging / name, content)
+                others += 1
         _write(staging / "404.html", render(error_page(404, "No page here."), Links(static=True)))
         _write(
             staging / SITE_MARK, b"Built by coercionwatch site; a rebuild replaces this folder.\n"
         )
-        others = 1
-        for path, data in _record_files(snapshot, site):
-            _write(staging / path, data)
-            others += 1
-        others += len(write_kind_files(snapshot, staging / "data", site=site))
         _write(staging / "data" / "datapackage.json", orjson.dumps(datapackage(site)))
-        _write(staging / "feed.atom", atom_feed(snapshot, site))
-        _write(staging / "sitemap.xml", sitemap(snapshot, site, suffix="/index.html"))
         with as_file(files("coercionwatch.publish") / "static") as assets:
             shutil.copytree(assets, staging / "static")
-        others += 3 + len(list((staging / "static").iterdir()))
+        others += 4 + len(list((staging / "static").iterdir()))
         started = time.perf_counter()
         if search_index:
             index_for_search(staging)

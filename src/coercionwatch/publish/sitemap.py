@@ -1,12 +1,22 @@
-"""sitemap.xml: every public page, with absolute addresses under the site's base URL."""
+"""sitemap.xml: every public page, with absolute addresses under the site's base URL.
+
+The sitemap protocol allows 50,000 addresses a file; a larger record gets a sitemap index
+naming `sitemap-1.xml`, `sitemap-2.xml`… The addresses are read from the store a page at a
+time, never all held at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from xml.sax.saxutils import escape
 
 from coercionwatch.model import KINDS
+from coercionwatch.store import reader
 
-from .public import Snapshot
+from .view import PublicView
+
+PER_FILE = 50_000
 
 TOP_PAGES = (
     "",
@@ -23,18 +33,40 @@ TOP_PAGES = (
 )
 
 
-def page_paths(snapshot: Snapshot) -> list[str]:
-    paths = list(TOP_PAGES)
+def page_paths(view: PublicView) -> Iterator[str]:
+    yield from TOP_PAGES
     for kind in KINDS:
-        paths += [f"{kind}/{record.id}" for record in snapshot.of(kind)]
-    return paths
+        for record_id in reader.shown_ids(view.connection, kind):
+            yield f"{kind}/{record_id}"
 
 
-def sitemap(snapshot: Snapshot, site: str, *, suffix: str = "") -> bytes:
-    """`suffix` is `/index.html` for the static site, whose pages are files in folders."""
+def sitemap_files(view: PublicView, site: str, *, suffix: str = "") -> Iterator[tuple[str, bytes]]:
+    """(file name, content) of the sitemap: `sitemap.xml` alone, or an index and its parts.
+    `suffix` is `/index.html` for the static site, whose pages are files in folders."""
     base = site.rstrip("/")
+    paths = page_paths(view)
+    parts = []
+    while chunk := list(islice(paths, PER_FILE)):
+        parts.append(_urlset(base, chunk, suffix))
+    if len(parts) <= 1:
+        yield "sitemap.xml", parts[0] if parts else _urlset(base, [], suffix)
+        return
+    names = [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    yield from zip(names, parts, strict=True)
+    listed = "\n".join(f"  <sitemap><loc>{escape(f'{base}/{n}')}</loc></sitemap>" for n in names)
+    yield (
+        "sitemap.xml",
+        (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{listed}\n</sitemapindex>\n"
+        ).encode(),
+    )
+
+
+def _urlset(base: str, paths: list[str], suffix: str) -> bytes:
     urls = []
-    for path in page_paths(snapshot):
+    for path in paths:
         location = f"{base}/{path}{suffix}" if path else f"{base}/"
         urls.append(f"  <url><loc>{escape(location)}</loc></url>")
     body = "\n".join(urls)

@@ -21,11 +21,13 @@ from coercionwatch.model import (
     Key,
     load_record,
     pointers,
+    stored_body,
     withheld_set,
 )
 
+from .facets import derive_rows, shown_verdict
 from .journal import CHANGES, DECISIONS, ChainFault
-from .schema import journal, proposals, records, refs, versions
+from .schema import facets, journal, proposals, records, refs, versions
 from .search import record_text
 
 BATCH = 500
@@ -86,6 +88,7 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
         batch = rows[start : start + BATCH]
         bodies = _bodies(connection, batch)
         stored_refs = _refs(connection, batch)
+        stated: list[tuple[int, str, dict[str, Any], str | None]] = []
         for row in batch:
             key = (row.kind, row.id)
             if row.withheld:
@@ -109,7 +112,10 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
             for path, to_kind, target in sorted(have - wanted):
                 yield _fault(key, f"refs holds a pointer it lacks: {path} → {to_kind} {target!r}")
             index.append((row.pk, row.kind, row.id, record.heading(), record_text(record)))
+            stated.append((row.pk, row.kind, stored_body(record), record.when()))
+        yield from _compare_facets(connection, batch, stated)
     yield from _orphan_refs(connection)
+    yield from _facet_verdicts(connection)
     wanted_withheld = withheld_set(restricted, edges)
     for key in sorted(wanted_withheld - stored_withheld):
         yield _fault(key, "records.withheld is false, but the public projection withholds it")
@@ -143,6 +149,60 @@ def _compare_columns(row: Any, record: Any) -> Iterator[ChainFault]:
             yield _fault(
                 key, f"records.{column} is {getattr(row, column)!r}, its version says {value!r}"
             )
+
+
+def _compare_facets(
+    connection: Connection,
+    batch: list[Any],
+    stated: list[tuple[int, str, dict[str, Any], str | None]],
+) -> Iterator[ChainFault]:
+    """Each live record's facet rows and sort columns against what `model.facets` derives."""
+    wanted_rows, columns = derive_rows(connection, stated)
+    wanted: dict[int, set[tuple[str, str, str | None]]] = {}
+    for pk, facet, value, _, points in wanted_rows:
+        wanted.setdefault(pk, set()).add((facet, value, points))
+    have: dict[int, set[tuple[str, str, str | None]]] = {}
+    for row in connection.execute(
+        select(facets).where(facets.c.record_pk.in_([pk for pk, *_ in stated]))
+    ):
+        have.setdefault(row.record_pk, set()).add((row.facet, row.value, row.points_to))
+    by_pk = {row.pk: row for row in batch}
+    for pk, *_ in stated:
+        row = by_pk[pk]
+        key = (row.kind, row.id)
+        for facet, value, _ in sorted(wanted.get(pk, set()) - have.get(pk, set())):
+            yield _fault(key, f"facets is missing {facet} = {value!r}")
+        for facet, value, _ in sorted(have.get(pk, set()) - wanted.get(pk, set())):
+            yield _fault(key, f"facets holds {facet} = {value!r}, which its version does not give")
+        for column, value in columns[pk].items():
+            if getattr(row, column) != value:
+                yield _fault(
+                    key, f"records.{column} is {getattr(row, column)!r}, its facets say {value!r}"
+                )
+
+
+def _facet_verdicts(connection: Connection) -> Iterator[ChainFault]:
+    """Facet rows of no live record, and rows whose `shown` is not the projection's verdict
+    (records.withheld, which this verdict reads, is checked against the projection above)."""
+    live = select(records.c.pk).where(records.c.deleted.is_(False))
+    orphans = connection.execute(
+        select(facets.c.record_pk).where(facets.c.record_pk.not_in(live)).distinct().limit(20)
+    ).scalars()
+    for pk in orphans:
+        yield ChainFault(None, None, None, f"the facet table holds rows of record {pk}, not live")
+    wrong = connection.execute(
+        select(records.c.kind, records.c.id, facets.c.facet, facets.c.value, facets.c.shown)
+        .join(records, records.c.pk == facets.c.record_pk)
+        .where(facets.c.shown != shown_verdict())
+        .order_by(records.c.kind, records.c.id)
+        .limit(20)
+    )
+    for row in wrong:
+        yield _fault(
+            (row.kind, row.id),
+            f"facets.shown is {row.shown} for {row.facet} = {row.value!r}, "
+            "but the public projection says otherwise",
+        )
 
 
 def _bodies(connection: Connection, batch: list[Any]) -> dict[Key, dict[str, Any]]:

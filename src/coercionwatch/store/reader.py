@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.engine import Connection
 
-from coercionwatch.model import Record, UpdateNote, load_record
+from coercionwatch.model import Key, Record, UpdateNote, load_record
 from coercionwatch.model.changes import field_changes
 
 from .journal import GENESIS, JournalEntry
@@ -34,10 +34,17 @@ class Version:
     current before it; a proposal, what it would change. Empty for decisions and deletions."""
 
 
-def _current() -> Any:
+def current_rows(*extra: Any) -> Any:
+    """Current records with their bodies (and any `extra` columns), to be narrowed."""
     return (
         select(
-            records.c.kind, records.c.version, records.c.hash, records.c.updated_at, versions.c.body
+            records.c.kind,
+            records.c.id,
+            records.c.version,
+            records.c.hash,
+            records.c.updated_at,
+            versions.c.body,
+            *extra,
         )
         .join(versions, stored_version(versions, records.c.kind, records.c.id, records.c.version))
         .where(records.c.deleted.is_(False))
@@ -49,16 +56,16 @@ def shown_publicly() -> Any:
     return and_(records.c.visibility == "public", records.c.withheld.is_(False))
 
 
-def _stored(row: Any) -> StoredRecord:
+def stored(row: Any) -> StoredRecord:
     record = load_record(row.kind, orjson.loads(row.body))
     return StoredRecord(record, row.version, row.hash, row.updated_at)
 
 
 def get(connection: Connection, kind: str, record_id: str) -> StoredRecord | None:
     row = connection.execute(
-        _current().where(records.c.kind == kind, records.c.id == record_id)
+        current_rows().where(records.c.kind == kind, records.c.id == record_id)
     ).first()
-    return _stored(row) if row else None
+    return stored(row) if row else None
 
 
 def heading(connection: Connection, kind: str, record_id: str) -> str | None:
@@ -79,7 +86,7 @@ def iter_records(
     offset: int = 0,
 ) -> Iterator[StoredRecord]:
     """Records newest first by their own date, then by id, streamed."""
-    query = _current()
+    query = current_rows()
     if kind:
         query = query.where(records.c.kind == kind)
     if public_only:
@@ -87,7 +94,7 @@ def iter_records(
     query = query.order_by(records.c.kind, records.c.date.desc(), records.c.id)
     query = query.offset(offset).limit(limit)
     for row in connection.execution_options(yield_per=1000).execute(query):
-        yield _stored(row)
+        yield stored(row)
 
 
 def count(connection: Connection, kind: str | None = None) -> dict[str, int]:
@@ -177,3 +184,126 @@ def withheld_keys(connection: Connection) -> set[tuple[str, str]]:
         select(records.c.kind, records.c.id).where(records.c.deleted.is_(False), ~shown_publicly())
     )
     return {(row.kind, row.id) for row in rows}
+
+
+def shown(connection: Connection, kind: str, record_id: str) -> StoredRecord | None:
+    """A current record, if the projection shows it."""
+    row = connection.execute(
+        current_rows().where(records.c.kind == kind, records.c.id == record_id, shown_publicly())
+    ).first()
+    return stored(row) if row else None
+
+
+def shown_titles(connection: Connection, keys: Iterable[Key]) -> dict[Key, str]:
+    """The stored titles of those of these records that the projection shows."""
+    wanted = sorted(set(keys))
+    found: dict[Key, str] = {}
+    for start in range(0, len(wanted), 500):
+        rows = connection.execute(
+            select(records.c.kind, records.c.id, records.c.title).where(
+                tuple_(records.c.kind, records.c.id).in_(wanted[start : start + 500]),
+                records.c.deleted.is_(False),
+                shown_publicly(),
+            )
+        )
+        found.update({(row.kind, row.id): row.title for row in rows})
+    return found
+
+
+def shown_keys(connection: Connection, keys: Iterable[Key]) -> set[Key]:
+    return set(shown_titles(connection, keys))
+
+
+def shown_pointing(kind: str, record_id: str, from_kind: str, paths: tuple[str, ...]) -> Any:
+    """Ids of the shown records of `from_kind` pointing at a record by these fields, as a
+    subquery (the measures against an actor, whose answers a page lists next)."""
+    return (
+        select(refs.c.from_id)
+        .join(records, and_(records.c.kind == refs.c.from_kind, records.c.id == refs.c.from_id))
+        .where(
+            refs.c.to_kind == kind,
+            refs.c.to_id == record_id,
+            refs.c.from_kind == from_kind,
+            refs.c.field.in_(paths),
+            records.c.deleted.is_(False),
+            shown_publicly(),
+        )
+    )
+
+
+def shown_referrers(
+    connection: Connection,
+    kind: str,
+    record_ids: list[str] | Any,
+    from_kind: str,
+    paths: tuple[str, ...],
+    *,
+    limit: int | None = None,
+) -> tuple[list[StoredRecord], int]:
+    """The shown records of `from_kind` that point at these records through these fields,
+    newest first, at most `limit` of them, and how many there are in all."""
+    pointing = (
+        select(refs.c.from_id)
+        .where(
+            refs.c.to_kind == kind,
+            refs.c.to_id.in_(record_ids),
+            refs.c.from_kind == from_kind,
+            refs.c.field.in_(paths),
+        )
+        .distinct()
+    )
+    conditions = (records.c.kind == from_kind, records.c.id.in_(pointing), shown_publicly())
+    count = connection.execute(
+        select(func.count()).select_from(records).where(records.c.deleted.is_(False), *conditions)
+    ).scalar_one()
+    query = current_rows().where(*conditions)
+    query = query.order_by(func.coalesce(records.c.date, "").desc(), records.c.id).limit(limit)
+    return [stored(row) for row in connection.execute(query)], count
+
+
+def shown_many(connection: Connection, keys: list[Key]) -> list[StoredRecord]:
+    """Those of these records that the projection shows."""
+    found: list[StoredRecord] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        query = current_rows().where(
+            tuple_(records.c.kind, records.c.id).in_(chunk), shown_publicly()
+        )
+        found.extend(stored(row) for row in connection.execute(query))
+    return found
+
+
+def withheld_among(connection: Connection, keys: Iterable[Key]) -> set[Key]:
+    """Those of these records that exist and that the projection withholds: a shown record
+    loses its pointers to them (a pointer to no record at all is a soft one, and stays)."""
+    wanted = sorted(set(keys))
+    found: set[Key] = set()
+    for start in range(0, len(wanted), 500):
+        rows = connection.execute(
+            select(records.c.kind, records.c.id).where(
+                tuple_(records.c.kind, records.c.id).in_(wanted[start : start + 500]),
+                records.c.deleted.is_(False),
+                ~shown_publicly(),
+            )
+        )
+        found.update((row.kind, row.id) for row in rows)
+    return found
+
+
+def last_change(connection: Connection) -> str | None:
+    """When the public record last changed: the newest change to a record it shows or
+    showed (a deleted one included); a change to a withheld record tells nobody anything."""
+    return connection.execute(
+        select(func.max(records.c.updated_at)).where(shown_publicly())
+    ).scalar()
+
+
+def shown_ids(connection: Connection, kind: str) -> Iterator[str]:
+    """The ids of a kind's shown records, streamed in id order."""
+    query = (
+        select(records.c.id)
+        .where(records.c.kind == kind, records.c.deleted.is_(False), shown_publicly())
+        .order_by(records.c.id)
+    )
+    for row in connection.execution_options(yield_per=2000).execute(query):
+        yield row.id

@@ -33,11 +33,31 @@ records = Table(
     Column("date", String(10)),
     Column("updated_at", String(32), nullable=False),
     Column("withheld", Boolean, nullable=False, default=False),
+    Column("type", String(64), nullable=False, server_default=""),
+    Column("status", String(64), nullable=False, server_default=""),
     UniqueConstraint("kind", "id", name="uq_records_kind_id"),
 )
 """The current version of each record: a pointer into `versions` plus what lists sort by.
 `withheld` is the public projection's verdict (`model.withheld_set`): restricted, or
-unshowable without something that is."""
+unshowable without something that is. `type` and `status` are the facet values that
+`model/facets.yaml` writes to them ('' where a kind has none). The listing indexes
+(migration 0005) lead with the projection's columns, so a public list is one index range."""
+
+facets = Table(
+    "facets",
+    metadata,
+    Column("record_pk", Integer, primary_key=True),
+    Column("facet", String(32), primary_key=True),
+    Column("value", String(200), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("points_to", String(32)),
+    Column("shown", Boolean, nullable=False),
+    Index("ix_facets_count", "kind", "facet", "shown", "value", "record_pk"),
+)
+"""Each current record's facet values (`model.facets`), one row each, for filters and
+counts. `shown` is the projection's verdict on the row: its record is shown publicly and,
+where the value names a record (`points_to`), that record is shown too, so no count or
+filter choice reveals the id of a withheld record."""
 
 versions = Table(
     "versions",

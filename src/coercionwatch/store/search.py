@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import text
+from sqlalchemy import Integer, column, literal_column, select, text
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Record, load_record, pointer_fields, stored_body
@@ -151,6 +151,48 @@ def snippet(body: str, words: list[str], marks: tuple[str, str]) -> str:
     return head + " ".join(marked) + tail
 
 
+def _fts_query(connection: Connection, words: list[str]) -> str:
+    """The words as the database's own full-text query: every word, as a prefix."""
+    if _postgres(connection):
+        return " & ".join(f"{w.lower()}:*" for w in words)
+    return " ".join('"' + w.replace('"', "") + '"*' for w in words)
+
+
+def _matches(connection: Connection) -> tuple[str, str, str]:
+    """(FROM clause, match condition, rank order) of a search over the index as `s`, joined
+    to records as `r`, on this database."""
+    if _postgres(connection):
+        return (
+            " search_index s JOIN records r ON r.pk = s.record_pk, to_tsquery('simple', :q) AS q",
+            "s.document @@ q",
+            "ts_rank(s.document, q) DESC",
+        )
+    return (" search_index s JOIN records r ON r.pk = s.rowid", "search_index MATCH :q", "s.rank")
+
+
+def matching_pks(connection: Connection, query: str) -> Any:
+    """The keys of the records whose text matches, as a subquery (none for no words)."""
+    words = query_words(query)
+    if not words:
+        return select(literal_column("0")).where(literal_column("1") == 0)
+    if _postgres(connection):
+        sql = "SELECT record_pk FROM search_index WHERE document @@ to_tsquery('simple', :q)"
+    else:
+        sql = "SELECT rowid FROM search_index WHERE search_index MATCH :q"
+    return text(sql).bindparams(q=_fts_query(connection, words)).columns(column("pk", Integer))
+
+
+def _filters(kind: str | None, public_only: bool, params: dict[str, Any]) -> str:
+    params["false"] = False
+    filters = " AND r.deleted = :false"
+    if kind:
+        filters += " AND r.kind = :kind"
+        params["kind"] = kind
+    if public_only:
+        filters += " AND r.visibility = 'public' AND r.withheld = :false"
+    return filters
+
+
 def search(
     connection: Connection,
     query: str,
@@ -158,39 +200,23 @@ def search(
     kind: str | None = None,
     public_only: bool = False,
     limit: int = 20,
+    offset: int = 0,
     marks: tuple[str, str] = ("[", "]"),
 ) -> list[SearchHit]:
+    """Best matches first, from the `offset`-th."""
     words = query_words(query)
     if not words:
         return []
-    filters = " AND r.deleted = :false"
-    params: dict[str, Any] = {"limit": limit, "false": False}
-    if kind:
-        filters += " AND r.kind = :kind"
-        params["kind"] = kind
-    if public_only:
-        filters += " AND r.visibility = 'public' AND r.withheld = :false"
-    current = " JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version"
-    if _postgres(connection):
-        params["q"] = " & ".join(f"{w.lower()}:*" for w in words)
-        sql = (
-            "SELECT r.kind, r.id, r.title, v.body FROM search_index s"
-            " JOIN records r ON r.pk = s.record_pk"
-            + current
-            + ", to_tsquery('simple', :q) AS q WHERE s.document @@ q"
-            + filters
-            + " ORDER BY ts_rank(s.document, q) DESC, r.kind, r.id LIMIT :limit"
-        )
-    else:
-        params["q"] = " ".join('"' + w.replace('"', "") + '"*' for w in words)
-        sql = (
-            "SELECT r.kind, r.id, r.title, v.body FROM search_index s"
-            " JOIN records r ON r.pk = s.rowid"
-            + current
-            + " WHERE search_index MATCH :q"
-            + filters
-            + " ORDER BY s.rank, r.kind, r.id LIMIT :limit"
-        )
+    params: dict[str, Any] = {"limit": limit, "offset": offset, "q": _fts_query(connection, words)}
+    source, condition, rank = _matches(connection)
+    sql = (
+        "SELECT r.kind, r.id, r.title, v.body FROM"
+        + source
+        + " JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version"
+        + f" WHERE {condition}"
+        + _filters(kind, public_only, params)
+        + f" ORDER BY {rank}, r.kind, r.id LIMIT :limit OFFSET :offset"
+    )
     hits = []
     for row in connection.execute(text(sql), params):
         # The snippet is for people: vocabulary terms read as their labels, not as codes.
@@ -198,3 +224,20 @@ def search(
         body = record_text(record, labelled(row.kind, stored_body(record)))
         hits.append(SearchHit(row.kind, row.id, row.title, snippet(body, words, marks)))
     return hits
+
+
+def count_by_kind(
+    connection: Connection, query: str, *, public_only: bool = False
+) -> dict[str, int]:
+    """How many records of each kind match: a search's facet."""
+    words = query_words(query)
+    if not words:
+        return {}
+    params: dict[str, Any] = {"q": _fts_query(connection, words)}
+    source, condition, _ = _matches(connection)
+    sql = (
+        f"SELECT r.kind, count(*) AS n FROM{source} WHERE {condition}"
+        + _filters(None, public_only, params)
+        + " GROUP BY r.kind ORDER BY n DESC, r.kind"
+    )
+    return {row.kind: row.n for row in connection.execute(text(sql), params)}

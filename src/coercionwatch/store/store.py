@@ -77,7 +77,8 @@ class Store:
                 yield connection
 
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
+    def reading(self) -> Iterator[Connection]:
+        """A connection for a reader that asks several questions (a page, an export)."""
         with self.engine.connect() as connection:
             yield connection
 
@@ -177,22 +178,22 @@ class Store:
     ) -> lists.SnapshotRow | None:
         """The newest snapshot of a list; with `sha256`, the newest taken from those very
         files (to know a list read twice)."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return lists.latest_snapshot(connection, list_name, sha256)
 
     def list_snapshot_members(self, snapshot_id: int) -> dict[str, str]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return lists.snapshot_members(connection, snapshot_id)
 
     def list_entry_bodies(self, digests: Iterable[str]) -> dict[str, str]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return lists.entry_bodies(connection, digests)
 
     def proposals(
         self, status: str | None = "open", kind: str | None = None
     ) -> list[proposals.Proposal]:
         """Proposals in the order they were made (all of them when `status` is None)."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return proposals.list_proposals(connection, status, kind)
 
     def accept(
@@ -215,13 +216,13 @@ class Store:
     # reading
 
     def get(self, kind: str, record_id: str) -> StoredRecord | None:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.get(connection, kind, record_id)
 
     def name(self, kind: str, record_id: str) -> str:
         """What people call a record (an actor's name, a source's title); its id when it is
         not in the record."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.heading(connection, kind, record_id) or record_id
 
     def records(
@@ -232,40 +233,40 @@ class Store:
         limit: int | None = None,
         offset: int = 0,
     ) -> Iterator[StoredRecord]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             yield from reader.iter_records(
                 connection, kind, public_only=public_only, limit=limit, offset=offset
             )
 
     def count(self, kind: str | None = None) -> dict[str, int]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.count(connection, kind)
 
     def history(self, kind: str, record_id: str) -> list[Version]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.history(connection, kind, record_id)
 
     def update_log(self, slug: str) -> list[UpdateNote]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.journal_updates(connection, "incident", slug)
 
     def update_logs(self, kind: str = "incident") -> dict[str, list[UpdateNote]]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.all_journal_updates(connection, kind)
 
     def journal_head(self) -> int:
         """The sequence number of the newest journal entry: any write moves it."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.journal_head(connection)
 
     def withheld_keys(self) -> set[tuple[str, str]]:
         """(kind, id) of every record the public projection withholds (restricted ones and
         those that cannot be shown without them): no public output may point at one."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.withheld_keys(connection)
 
     def referrers(self, kind: str, record_id: str) -> list[tuple[str, str, str]]:
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.referrers(connection, kind, record_id)
 
     def search(
@@ -278,7 +279,7 @@ class Store:
         marks: tuple[str, str] = ("[", "]"),
     ) -> list[search.SearchHit]:
         """Best matches first; `marks` go around each matched word in the snippet."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return search.search(
                 connection, query, kind=kind, public_only=public_only, limit=limit, marks=marks
             )
@@ -286,10 +287,10 @@ class Store:
     def verify(self) -> list[ChainFault]:
         """Every fault in the journal chain and the stored versions, then every difference
         between the derived tables and what versions and journal imply."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return [*check_chain(connection), *check_derived(connection)]
 
     def journal_tip(self) -> tuple[int, str]:
         """(sequence, hash) of the newest journal entry: note it to detect a rollback later."""
-        with self._reading() as connection:
+        with self.reading() as connection:
             return reader.journal_tip(connection)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, required_references, withheld_set
 
+from .facets import sync_shown
 from .schema import records, refs
 
 
@@ -41,7 +42,8 @@ def stored_withheld(connection: Connection) -> set[Key]:
 
 
 def refresh_withheld(connection: Connection) -> None:
-    """Set the flag where the projection now withholds, clear it where it no longer does."""
+    """Set the flag where the projection now withholds, clear it where it no longer does,
+    and the facet rows of those records and of the records naming them with it."""
     wanted = compute_withheld(connection)
     stored = stored_withheld(connection)
     for keys, value in ((wanted - stored, True), (stored - wanted, False)):
@@ -53,3 +55,4 @@ def refresh_withheld(connection: Connection) -> None:
                 .where(tuple_(records.c.kind, records.c.id).in_(chunk))
                 .values(withheld=value)
             )
+    sync_shown(connection, pks=[], keys=sorted(wanted ^ stored))

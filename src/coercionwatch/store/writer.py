@@ -34,6 +34,7 @@ from coercionwatch.model.types import utc_timestamp
 
 from .conflicts import check_versions
 from .database import WRITE_LOCK
+from .facets import forget_facets, write_facets
 from .journal import GENESIS, entry_hash
 from .reimport import as_written_here
 from .schema import journal, proposals, records, refs, stored_version, versions
@@ -305,6 +306,7 @@ def write_batch(
             [(pk, record.heading(), record_text(record, data)) for pk, record, data in indexed],
             replaced=replaced,
         )
+        write_facets(connection, indexed)
 
 
 JOURNAL_COLUMNS = (
@@ -550,4 +552,5 @@ def delete_record(
     )
     connection.execute(delete(refs).where(refs.c.from_kind == kind, refs.c.from_id == record_id))
     unindex(connection, [_indexed_entry(connection, row)])
+    forget_facets(connection, row.pk)
     refresh_withheld(connection)

@@ -2,46 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import orjson
+from cachetools import LRUCache
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coercionwatch.model import KINDS, Incident, native_record
 from coercionwatch.model.types import utc_timestamp
-from coercionwatch.publish import PublicRecord, dumps_envelope, seed_envelope
-from coercionwatch.publish.bulk import kind_file, kind_rows
+from coercionwatch.publish import PublicView, RecordCache, dumps_envelope, seed_envelope
+from coercionwatch.publish.bulk import everything_chunks, kind_chunks, kind_rows
 from coercionwatch.publish.citations import FORMATS as CITATION_FORMATS
 from coercionwatch.publish.citations import citation_file
 from coercionwatch.publish.datapackage import datapackage
 from coercionwatch.publish.feed import atom_feed
 from coercionwatch.publish.links import SECTIONS, Links
 from coercionwatch.publish.pages import Page
-from coercionwatch.publish.pages.actors import actor_page, actors_page
+from coercionwatch.publish.pages.actors import actor_page
 from coercionwatch.publish.pages.data import data_page
 from coercionwatch.publish.pages.home import home_page
 from coercionwatch.publish.pages.incident import incident_page, incident_record
-from coercionwatch.publish.pages.incidents import IncidentFilters, incidents_page
-from coercionwatch.publish.pages.records import list_page, record_page
-from coercionwatch.publish.pages.search import MARK, error_page, search_page
-from coercionwatch.publish.pages.timeline import TimelineFilters, timeline_page
+from coercionwatch.publish.pages.lists import list_page
+from coercionwatch.publish.pages.records import record_page
+from coercionwatch.publish.pages.search import error_page, search_page
+from coercionwatch.publish.pages.timeline import timeline_page
 from coercionwatch.publish.render import render
-from coercionwatch.publish.sitemap import sitemap
+from coercionwatch.publish.sitemap import sitemap_files
 from coercionwatch.store import Store
+from coercionwatch.store.listing import Listing
 
 from .apidocs import add_api_docs
 from .headers import SECURITY_HEADERS, SecurityHeaders
-from .params import BadParameter, incident_query, search_words, timeline_query
+from .params import (
+    After,
+    BadParameter,
+    From,
+    Size,
+    Sort,
+    To,
+    Words,
+    list_query,
+    search_query,
+    timeline_query,
+)
 
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 SERVER_LINKS = Links(static=False)
+RENDERED_RECORDS = 1024
+"""Record files kept serialised per process, keyed by what their content depends on."""
 
-IncidentQuery = Annotated[tuple[IncidentFilters, str | None], Depends(incident_query)]
-TimelineQuery = Annotated[TimelineFilters, Depends(timeline_query)]
-SearchWords = Annotated[str | None, Depends(search_words)]
+TimelineQuery = Annotated[Listing, Depends(timeline_query)]
+SearchQuery = Annotated[tuple[str | None, str | None, int], Depends(search_query)]
 
 
 class JSONBytes(Response):
@@ -64,8 +80,13 @@ def _wants_json(request: Request) -> bool:
 
 
 def create_app(store: Store, *, site: str) -> FastAPI:
-    """The app for one store; `site` is the public address used in urls and citations."""
-    public = PublicRecord(store)
+    """The app for one store; `site` is the public address used in urls and citations.
+
+    Every answer reads the store afresh through one connection (`viewing`); the process
+    keeps only bounded caches keyed by record version, so any number of workers share
+    nothing but the database, and a write is seen by the very next request."""
+    records = RecordCache(RENDERED_RECORDS)
+    rendered: LRUCache[tuple[Any, ...], bytes] = LRUCache(maxsize=RENDERED_RECORDS)
     app = FastAPI(
         title="Coercion Watch",
         description="The public record of coercion against international justice.",
@@ -77,31 +98,55 @@ def create_app(store: Store, *, site: str) -> FastAPI:
     add_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("coercionwatch.publish", "static")]), "static")
 
+    @contextmanager
+    def viewing() -> Iterator[PublicView]:
+        """One request's view: one connection, one transaction, so a page is consistent
+        even while a write lands."""
+        with store.reading() as connection, connection.begin():
+            yield PublicView(connection, records)
+
     def html(page: Page, status: int = 200) -> HTMLResponse:
         return HTMLResponse(render(page, SERVER_LINKS), status_code=status)
 
     def record_bytes(kind: str, record_id: str) -> bytes:
-        """A record's JSON file, serialised once per snapshot: the hot path of the API."""
-        snapshot = public.current()
-        key = (kind, record_id)
-        cached = snapshot.rendered.get(key)
-        if cached is not None:
-            return cached
-        record = snapshot.get(kind, record_id) if kind in KINDS else None
-        if record is None:
-            raise NotFound(kind if kind in KINDS else "record")
-        if isinstance(record, Incident):
-            envelope = seed_envelope(record, snapshot.incident_updates(record), site=site)
-            data = dumps_envelope(envelope).encode("utf-8")
-        else:
-            data = orjson.dumps(native_record(record))
-        snapshot.rendered[key] = data
+        """A record's JSON file, serialised once per version: the hot path of the API."""
+        if kind not in KINDS:
+            raise NotFound("record")
+        with viewing() as view:
+            found = view.versioned(kind, record_id)
+            if found is None:
+                raise NotFound(kind)
+            record, depends_on = found
+            key = (kind, record_id, *depends_on)
+            data = rendered.get(key)
+            if data is not None:
+                return data
+            if isinstance(record, Incident):
+                envelope = seed_envelope(record, view.incident_updates(record), site=site)
+                data = dumps_envelope(envelope).encode("utf-8")
+            else:
+                data = orjson.dumps(native_record(record))
+        rendered[key] = data
         return data
 
     def found(page: Page | None, what: str) -> Page:
         if page is None:
             raise NotFound(what)
         return page
+
+    def streamed(
+        chunks: Callable[[PublicView], Iterator[bytes]], media: str, name: str
+    ) -> Response:
+        """A download written as it is read, the connection held until its last byte."""
+
+        def body() -> Iterator[bytes]:
+            with viewing() as view:
+                yield from chunks(view)
+
+        disposition = f'attachment; filename="{name}"'
+        return StreamingResponse(
+            body(), media_type=media, headers={"Content-Disposition": disposition}
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -125,75 +170,94 @@ def create_app(store: Store, *, site: str) -> FastAPI:
 
     # --- home, data, feed, sitemap
 
+    def page_for(build: Callable[[PublicView], Page]) -> Page:
+        with viewing() as view:
+            return build(view)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> HTMLResponse:
-        return html(home_page(public.current()))
+        return html(page_for(home_page))
 
     @app.get("/api", tags=["pages"])
     def home_api() -> JSONBytes:
-        return JSONBytes(home_page(public.current()).data)
+        return JSONBytes(page_for(home_page).data)
 
     @app.get("/data", response_class=HTMLResponse, include_in_schema=False)
     def data() -> HTMLResponse:
-        return html(data_page(public.current()))
+        return html(page_for(data_page))
 
     @app.get("/api/data", tags=["pages"])
     def data_api() -> JSONBytes:
-        """Record counts by kind, as the data page lists them for download."""
-        return JSONBytes(data_page(public.current()).data)
+        """Record counts by kind, the licence, and when the record last changed."""
+        return JSONBytes(page_for(data_page).data)
 
     @app.get("/data/datapackage.json", tags=["data"])
     def data_package() -> JSONBytes:
         return JSONBytes(datapackage(site))
 
+    @app.get("/data/records.jsonl", tags=["data"])
+    def everything() -> Response:
+        """Every public record of every kind, one per line; `coercionwatch import` reads it."""
+        generated = utc_timestamp()
+        return streamed(
+            lambda view: everything_chunks(view, site, generated),
+            "application/jsonl",
+            "records.jsonl",
+        )
+
     @app.get("/data/{kind}.{fmt}", tags=["data"])
     def data_file(kind: str, fmt: str) -> Response:
+        """Every public record of one kind, as JSON or CSV."""
         if kind not in KINDS or fmt not in ("json", "csv"):
             raise NotFound("such download")
-        rows = kind_rows(public.current(), kind, site, utc_timestamp())
+        return download(Listing(kind), fmt)
+
+    def download(listing: Listing, fmt: str) -> Response:
+        kind = listing.kinds[0]
+        generated = utc_timestamp()
         media = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
-        return Response(kind_file(kind, rows, fmt), media_type=media)
+        return streamed(
+            lambda view: kind_chunks(
+                kind, kind_rows(view, listing.unpaged(), site, generated), fmt
+            ),
+            media,
+            f"{SECTIONS[kind]}.{fmt}",
+        )
 
     @app.get("/feed.atom", tags=["data"])
     def feed() -> Response:
-        return Response(atom_feed(public.current(), site), media_type="application/atom+xml")
+        body = page_bytes(lambda view: atom_feed(view, site))
+        return Response(body, media_type="application/atom+xml")
+
+    def page_bytes(build: Callable[[PublicView], bytes]) -> bytes:
+        with viewing() as view:
+            return build(view)
 
     @app.get("/sitemap.xml", include_in_schema=False)
-    def site_map() -> Response:
-        return Response(sitemap(public.current(), site), media_type="application/xml")
+    @app.get("/sitemap-{number}.xml", include_in_schema=False)
+    def site_map(number: int | None = None) -> Response:
+        wanted = "sitemap.xml" if number is None else f"sitemap-{number}.xml"
+        with viewing() as view:
+            for name, content in sitemap_files(view, site):
+                if name == wanted:
+                    return Response(content, media_type="application/xml")
+        raise NotFound("sitemap")
 
     # --- incidents
 
-    def incidents_for(query: tuple[IncidentFilters, str | None]) -> Page:
-        filters, words = query
-        matching = None
-        if words:
-            hits = store.search(words, kind="incident", public_only=True, limit=10_000)
-            matching = {hit.id for hit in hits}
-        return incidents_page(public.current(), filters, words, matching)
-
-    @app.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
-    def incidents(query: IncidentQuery) -> HTMLResponse:
-        return html(incidents_for(query))
-
-    @app.get("/api/incidents", tags=["pages"])
-    def incidents_api(query: IncidentQuery) -> JSONBytes:
-        """Incidents, filtered, with the choices each filter takes."""
-        return JSONBytes(incidents_for(query).data)
-
     @app.get("/incident/{slug}.json", tags=["records"])
-    async def incident_envelope(slug: str) -> Response:
+    def incident_envelope(slug: str) -> Response:
         """The incident as a seed envelope."""
         return Response(record_bytes("incident", slug), media_type="application/json")
 
     @app.get("/incident/{slug}/citation.{fmt}", tags=["records"])
     def incident_citation(slug: str, fmt: str) -> Response:
         """The citation as BibTeX (bib), RIS (ris) or CSL-JSON (csl.json)."""
-        snapshot = public.current()
-        incident = snapshot.get("incident", slug)
-        if not isinstance(incident, Incident) or fmt not in CITATION_FORMATS:
-            raise NotFound("citation")
-        body = citation_file(incident_record(incident, snapshot, site), fmt)
+        with viewing() as view:
+            incident = view.get("incident", slug)
+            if not isinstance(incident, Incident) or fmt not in CITATION_FORMATS:
+                raise NotFound("citation")
+            body = citation_file(incident_record(incident, view, site), fmt)
         disposition = f'attachment; filename="{slug}.{fmt}"'
         return Response(
             body, media_type=CITATION_FORMATS[fmt], headers={"Content-Disposition": disposition}
@@ -201,70 +265,131 @@ def create_app(store: Store, *, site: str) -> FastAPI:
 
     # --- timeline and search
 
-    def timeline_for(filters: TimelineFilters) -> Page:
-        return timeline_page(public.current(), filters)
-
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def timeline(filters: TimelineQuery) -> HTMLResponse:
-        return html(timeline_for(filters))
+    def timeline(listing: TimelineQuery) -> HTMLResponse:
+        return html(page_for(lambda view: timeline_page(view, listing)))
 
     @app.get("/api/timeline", tags=["pages"])
-    def timeline_api(filters: TimelineQuery) -> JSONBytes:
-        """Every dated event, newest first, filtered."""
-        return JSONBytes(timeline_for(filters).data)
+    def timeline_api(listing: TimelineQuery) -> JSONBytes:
+        """Every dated measure, response, protection and incident, newest first, a page at
+        a time (`next` is the token of the page after), with counts by kind."""
+        return JSONBytes(page_for(lambda view: timeline_page(view, listing)).data)
 
-    def search_for(words: str | None) -> Page:
-        hits = store.search(words, public_only=True, marks=(MARK, MARK)) if words else []
-        return search_page(public.current(), words, hits)
+    def search_for(query: tuple[str | None, str | None, int]) -> Page:
+        words, kind, number = query
+        return page_for(lambda view: search_page(view, words, kind, number))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search(words: SearchWords) -> HTMLResponse:
-        return html(search_for(words))
+    def search(query: SearchQuery) -> HTMLResponse:
+        return html(search_for(query))
 
     @app.get("/api/search", tags=["pages"])
-    def search_api(words: SearchWords) -> JSONBytes:
-        """Full-text search over every public record."""
-        return JSONBytes(search_for(words).data)
+    def search_api(query: SearchQuery) -> JSONBytes:
+        """Full-text search over every public record, best first, with counts by kind."""
+        return JSONBytes(search_for(query).data)
 
     # --- every kind: list, page, JSON
 
-    def list_for(section: str) -> Page:
+    def listing_for(section: str, request: Request, **params: Any) -> Listing:
         kind = KIND_OF_SECTION.get(section)
         if kind is None:
             raise NotFound("page")
-        if kind == "actor":
-            return actors_page(public.current())
-        return list_page(public.current(), kind)
-
-    def record_for(kind: str, record_id: str) -> Page:
-        snapshot = public.current()
-        if kind == "incident":
-            return found(incident_page(snapshot, record_id, site), "incident")
-        if kind == "actor":
-            return found(actor_page(snapshot, record_id), "actor")
-        if kind not in KINDS:
-            raise NotFound("page")
-        return found(record_page(snapshot, kind, record_id), kind)
+        return list_query(kind, request, **params)
 
     @app.get("/api/{section}", tags=["pages"])
-    def list_api(section: str) -> JSONBytes:
-        """The list of one kind: incidents, actors, measures, responses, countermeasures,
-        provisions or sources."""
-        return JSONBytes(list_for(section).data)
+    def list_api(
+        section: str,
+        request: Request,
+        date_from: From = None,
+        date_to: To = None,
+        q: Words = None,
+        sort: Sort = None,
+        after: After = None,
+        size: Size = None,
+    ) -> JSONBytes:
+        """One page of a list (incidents, actors, measures, responses, countermeasures,
+        provisions or sources), filtered by any of its facets by name
+        (`/api/measures?type=designation&status=active`), with `facets`: the counts of
+        each facet's values among the records filtered, and `next`, the page after."""
+        listing = listing_for(
+            section,
+            request,
+            date_from=date_from,
+            date_to=date_to,
+            q=q,
+            sort=sort,
+            after=after,
+            size=size,
+        )
+        return JSONBytes(page_for(lambda view: list_page(view, listing)).data)
+
+    def record_for(kind: str, record_id: str) -> Page:
+        if kind not in KINDS:
+            raise NotFound("page")
+        with viewing() as view:
+            if kind == "incident":
+                return found(incident_page(view, record_id, site), "incident")
+            if kind == "actor":
+                return found(actor_page(view, record_id), "actor")
+            return found(record_page(view, kind, record_id), kind)
 
     @app.get("/api/{kind}/{record_id}", tags=["pages"])
     def record_api(kind: str, record_id: str) -> JSONBytes:
         """One record's page data, with what it links to and what points at it."""
         return JSONBytes(record_for(kind, record_id).data)
 
+    @app.get("/{section}.{fmt}", tags=["data"])
+    def list_download(
+        section: str,
+        fmt: str,
+        request: Request,
+        date_from: From = None,
+        date_to: To = None,
+        q: Words = None,
+        sort: Sort = None,
+    ) -> Response:
+        """Every record of a list as filtered (the same filters as the list), as CSV or JSON."""
+        if fmt not in ("csv", "json"):
+            raise NotFound("such download")
+        listing = listing_for(
+            section,
+            request,
+            date_from=date_from,
+            date_to=date_to,
+            q=q,
+            sort=sort,
+            after=None,
+            size=None,
+        )
+        return download(listing, fmt)
+
     @app.get("/{kind}/{record_id}.json", tags=["records"])
-    async def record_json(kind: str, record_id: str) -> Response:
+    def record_json(kind: str, record_id: str) -> Response:
         """One record as a native record file (incidents: see /incident/{slug}.json)."""
         return Response(record_bytes(kind, record_id), media_type="application/json")
 
     @app.get("/{section}", response_class=HTMLResponse, include_in_schema=False)
-    def list_html(section: str) -> HTMLResponse:
-        return html(list_for(section))
+    def list_html(
+        section: str,
+        request: Request,
+        date_from: From = None,
+        date_to: To = None,
+        q: Words = None,
+        sort: Sort = None,
+        after: After = None,
+        size: Size = None,
+    ) -> HTMLResponse:
+        listing = listing_for(
+            section,
+            request,
+            date_from=date_from,
+            date_to=date_to,
+            q=q,
+            sort=sort,
+            after=after,
+            size=size,
+        )
+        return html(page_for(lambda view: list_page(view, listing)))
 
     @app.get("/{kind}/{record_id}", response_class=HTMLResponse, include_in_schema=False)
     def record_html(kind: str, record_id: str) -> HTMLResponse:

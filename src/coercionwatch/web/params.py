@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import HTTPException, Query
+from fastapi import HTTPException, Query, Request
 
-from coercionwatch.model import vocabulary
+from coercionwatch.model import KINDS, vocabulary, vocabulary_fields
+from coercionwatch.model.facets import Facet, facets_of
 from coercionwatch.model.types import check_partial_date
-from coercionwatch.publish.pages.incidents import IncidentFilters
-from coercionwatch.publish.pages.timeline import EVENT_KINDS, TimelineFilters
+from coercionwatch.publish.pages.lists import MAX_PAGE_SIZE, PAGE_SIZE
+from coercionwatch.publish.pages.timeline import EVENT_KINDS, timeline
+from coercionwatch.store.listing import BadPageToken, Listing, read_token, sorted_by
 
 MAX_QUERY = 500
 
@@ -85,32 +87,84 @@ Words = Annotated[
 ]
 
 
-def incident_query(
-    category: Annotated[
-        str | None,
-        Query(description="A category term, such as `cyber` (see `choices` in the answer)."),
-    ] = None,
-    severity: Annotated[
-        str | None, Query(description="A severity term, such as `limited` (see `choices`).")
-    ] = None,
-    tag: Annotated[str | None, Query(description="A tag the incident carries.")] = None,
-    date_from: From = None,
-    date_to: To = None,
-    ongoing: Annotated[
-        str | None, Query(description="`true` or `false` (also `1`/`0`, `yes`/`no`).")
-    ] = None,
-    q: Words = None,
-) -> tuple[IncidentFilters, str | None]:
-    """The incident list's filters, and its words to find."""
-    filters = IncidentFilters(
-        category=term_param("category", category, "categories"),
-        severity=term_param("severity", severity, "severities"),
-        tag=text_param("tag", tag),
+Sort = Annotated[
+    str | None,
+    Query(
+        description="`date` (newest first), `name`, `type` or `status`; `-` before one reverses it."
+    ),
+]
+After = Annotated[
+    str | None, Query(description="The `next` token of the page before: the page after it.")
+]
+Size = Annotated[
+    str | None, Query(description=f"Records a page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).")
+]
+
+
+def size_param(value: str | None) -> int:
+    value = optional(value)
+    if value is None:
+        return PAGE_SIZE
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
+        raise BadParameter("size", f"a whole number from 1 to {MAX_PAGE_SIZE}")
+    return int(value)
+
+
+def after_param(value: str | None) -> str | None:
+    value = optional(value)
+    if value is not None:
+        try:
+            read_token(value)
+        except BadPageToken as exc:
+            raise BadParameter("after", str(exc)) from None
+    return value
+
+
+def facet_value(kind: str, facet: Facet, value: str) -> str:
+    """A filter's value, checked where the facet takes vocabulary terms."""
+    if facet.name == "ongoing":
+        flag = bool_param(facet.name, value)
+        return "true" if flag else "false"
+    owner = KINDS[kind].references[facet.via] if facet.via else kind
+    vocab = vocabulary_fields(KINDS[owner]).get(facet.fields[0]) if facet.fields else None
+    if vocab:
+        return term_param(facet.name, value, vocab) or ""
+    return text_param(facet.name, value) or ""
+
+
+def list_query(
+    kind: str,
+    request: Request,
+    *,
+    date_from: str | None,
+    date_to: str | None,
+    q: str | None,
+    sort: str | None,
+    after: str | None,
+    size: str | None,
+) -> Listing:
+    """A list's filters: any facet of the kind by name (`?type=designation&status=active`),
+    dates, words, sort and page."""
+    filters = []
+    for name, facet in facets_of(kind).items():
+        value = optional(request.query_params.get(name))
+        if value is not None:
+            filters.append((name, facet_value(kind, facet, value)))
+    try:
+        sort_name, descending = sorted_by(optional(sort) or "date")
+    except ValueError as exc:
+        raise BadParameter("sort", str(exc)) from None
+    return Listing(
+        kind,
+        tuple(filters),
         date_from=date_param("from", date_from),
         date_to=date_param("to", date_to),
-        ongoing=bool_param("ongoing", ongoing),
+        words=text_param("q", q),
+        sort=sort_name,
+        descending=descending,
+        after=after_param(after),
+        size=size_param(size),
     )
-    return filters, text_param("q", q)
 
 
 def timeline_query(
@@ -124,14 +178,29 @@ def timeline_query(
     date_from: From = None,
     date_to: To = None,
     actor: Annotated[str | None, Query(description="Only events involving this actor id.")] = None,
-) -> TimelineFilters:
-    return TimelineFilters(
+    after: After = None,
+    size: Size = None,
+) -> Listing:
+    return timeline(
         kind=choice_param("kind", kind, EVENT_KINDS),
         date_from=date_param("from", date_from),
         date_to=date_param("to", date_to),
         actor=text_param("actor", actor),
+        after=after_param(after),
+        size=size_param(size),
     )
 
 
-def search_words(q: Words = None) -> str | None:
-    return text_param("q", q)
+def search_query(
+    q: Words = None,
+    kind: Annotated[
+        str | None,
+        Query(description="Only records of this kind.", json_schema_extra={"enum": list(KINDS)}),
+    ] = None,
+    page: Annotated[str | None, Query(description="The page of results, from 1.")] = None,
+) -> tuple[str | None, str | None, int]:
+    """Words to find, a kind to keep to, and the page of results."""
+    number = optional(page) or "1"
+    if not number.isdigit() or not 1 <= int(number) <= 500:
+        raise BadParameter("page", "a whole number from 1 to 500")
+    return text_param("q", q), choice_param("kind", kind, tuple(KINDS)), int(number)

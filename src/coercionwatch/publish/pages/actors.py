@@ -1,61 +1,95 @@
-"""Actors: the list by type, and one actor's page.
+"""One actor's page.
 
 A person's page shows what was done to them and who answered; a state's or organisation's
-page shows what it imposed, what it said, and the protections it has in force.
+page shows what it imposed, what it said, the protections it has in force and, for a state,
+the measures against its nationals.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from coercionwatch.model import stored_body
-from coercionwatch.publish.public import Snapshot
+import pycountry
 
-from .common import IN_FORCE, Page, card, label
-from .records import field_rows
+from coercionwatch.model import Actor, stored_body
+from coercionwatch.model.types import display_date
+from coercionwatch.publish.view import PublicView
+from coercionwatch.store import reader
+from coercionwatch.store.listing import Listing
 
-
-def actors_page(snapshot: Snapshot) -> Page:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for actor in sorted(snapshot.of("actor"), key=lambda a: a.heading().casefold()):
-        groups.setdefault(label("actor", "type", actor.type), []).append(card(actor, snapshot))  # type: ignore[attr-defined]
-    data = {"groups": [{"type": t, "actors": cards} for t, cards in sorted(groups.items())]}
-    return Page("actors.html", "Actors", "actors", data)
+from .common import IN_FORCE, Page, cards
+from .records import SHOWN_REFERRERS, field_rows
 
 
-def actor_page(snapshot: Snapshot, actor_id: str) -> Page | None:
-    actor = snapshot.get("actor", actor_id)
-    if actor is None:
-        return None
-    against = snapshot.pointing_at("actor", actor_id, "measure", "target")
-    answering = {
-        r.id: r
-        for m in against
-        for r in snapshot.pointing_at("measure", m.id, "response", "answers.measure")
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def state_of(view: PublicView, code: str) -> dict[str, Any]:
+    """A country as a link to its state's page where the record holds one."""
+    answer = view.list(
+        Listing("actor", (("country", code), ("type", "state")), size=1), facets=False
+    )
+    state = answer.records[0] if answer.records else None
+    return {
+        "code": code,
+        "name": state.heading() if state else country_name(code),
+        "id": state.id if state else None,
     }
-    protections = [
-        c
-        for c in snapshot.pointing_at("actor", actor_id, "countermeasure", "actors.actor")
-        if getattr(c, "status", "") in IN_FORCE
-    ]
+
+
+def role_text(role: Any, view: PublicView) -> str:
+    """`Judge, International Criminal Court, since 11 March 2018`."""
+    parts = [role.title]
+    if role.organisation:
+        parts.append(view.title("actor", role.organisation))
+    if role.since:
+        parts.append(f"since {display_date(role.since)}")
+    if role.until:
+        parts.append(f"until {display_date(role.until)}")
+    return ", ".join(parts)
+
+
+def actor_page(view: PublicView, actor_id: str) -> Page | None:
+    actor = view.get("actor", actor_id)
+    if not isinstance(actor, Actor):
+        return None
+    against, against_count = view.pointing_at("actor", [actor_id], "measure", "target")
+    targeting = reader.shown_pointing("actor", actor_id, "measure", ("target",))
+    answering, answering_count = view.pointing_at(
+        "measure", targeting, "response", "answers.measure"
+    )
+    imposed, imposed_count = view.pointing_at("actor", [actor_id], "measure", "imposer")
+    said, said_count = view.pointing_at("actor", [actor_id], "response", "actor", "members")
+    taking_part, _ = view.pointing_at("actor", [actor_id], "countermeasure", "actors.actor")
+    in_force = [c for c in taking_part if getattr(c, "status", "") in IN_FORCE]
+    nationals: list[Any] = []
+    nationals_count = 0
+    if actor.type == "state" and actor.country:
+        answer = view.list(
+            Listing("measure", (("country", actor.country),), size=SHOWN_REFERRERS), facets=False
+        )
+        nationals, nationals_count = (
+            [m for m in answer.records if m.target != actor_id],
+            answer.count,
+        )
     data = {
         "record": stored_body(actor),
-        "fields": field_rows(actor, snapshot),
-        "measuresAgainst": [card(m, snapshot) for m in against],
-        "responsesToThose": [card(r, snapshot) for r in answering.values()],
-        "measuresImposed": [
-            card(m, snapshot) for m in snapshot.pointing_at("actor", actor_id, "measure", "imposer")
-        ],
-        "statements": [
-            card(r, snapshot)
-            for path in ("actor", "members")
-            for r in snapshot.pointing_at("actor", actor_id, "response", path)
-        ],
-        "protectionsInForce": [card(c, snapshot) for c in protections],
-        "otherCountermeasures": [
-            card(c, snapshot)
-            for c in snapshot.pointing_at("actor", actor_id, "countermeasure", "actors.actor")
-            if c not in protections
-        ],
+        "fields": field_rows(actor, view, leave_out=("nationality", "roles")),
+        "nationality": [state_of(view, code) for code in actor.nationality],
+        "roles": [role_text(role, view) for role in actor.roles],
+        "measuresAgainst": cards(against, view),
+        "measuresAgainstCount": against_count,
+        "responsesToThose": cards(answering, view),
+        "responsesToThoseCount": answering_count,
+        "measuresImposed": cards(imposed, view),
+        "measuresImposedCount": imposed_count,
+        "statements": cards(said, view),
+        "statementsCount": said_count,
+        "protectionsInForce": cards(in_force, view),
+        "otherCountermeasures": cards([c for c in taking_part if c not in in_force], view),
+        "measuresAgainstNationals": cards(nationals, view),
+        "measuresAgainstNationalsCount": nationals_count,
     }
     return Page("actor.html", actor.heading(), f"actor/{actor_id}", data)

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from coercionwatch.model import IN_FORCE, Record, stored_body, vocabulary_fields
+from coercionwatch.model import IN_FORCE, Record, pointers, stored_body, vocabulary_fields
 from coercionwatch.model.labels import label
 from coercionwatch.publish.links import SECTIONS
+from coercionwatch.publish.view import Names, PublicView, title_of
 
-__all__ = ["IN_FORCE", "Names", "Page", "card", "label", "section_of", "title_of"]
-from coercionwatch.publish.public import Snapshot
+__all__ = ["IN_FORCE", "Names", "Page", "card", "cards", "label", "section_of", "title_of"]
 
-
-class Names(Protocol):
-    """Where a record's name is looked up: the public snapshot, or the whole store."""
-
-    def name(self, kind: str, record_id: str) -> str: ...
+KIND_TITLES = {
+    "incident": "Incidents",
+    "actor": "Actors",
+    "measure": "Measures",
+    "response": "Responses",
+    "countermeasure": "Countermeasures",
+    "provision": "Provisions",
+    "source": "Sources",
+}
 
 
 @dataclass
@@ -27,25 +32,13 @@ class Page:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def title_of(record: Record, names: Names) -> str:
-    """A heading people can read: measures and responses are named through their actors.
-    Pages look names up in the public snapshot; the command line, in the store."""
-    if record.kind == "measure":
-        what = label("measure", "type", record.type)  # type: ignore[attr-defined]
-        return f"{what}: {names.name('actor', record.target)}"  # type: ignore[attr-defined]
-    if record.kind == "response":
-        who = names.name("actor", record.actor)  # type: ignore[attr-defined]
-        return f"{who}: {label('response', 'stance', record.stance).lower()}"  # type: ignore[attr-defined]
-    return record.heading()
-
-
-def card(record: Record, snapshot: Snapshot) -> dict[str, Any]:
+def card(record: Record, view: PublicView) -> dict[str, Any]:
     """A record as a list shows it."""
     body = stored_body(record)
     shown = {
         "kind": record.kind,
         "id": record.id,
-        "title": title_of(record, snapshot),
+        "title": title_of(record, view),
         "date": record.when(),
         "summary": body.get("summary"),
     }
@@ -57,6 +50,13 @@ def card(record: Record, snapshot: Snapshot) -> dict[str, Any]:
         shown["tags"] = body.get("tags", [])
         shown["ongoing"] = body.get("ongoing", False)
     return shown
+
+
+def cards(records: Iterable[Record], view: PublicView) -> list[dict[str, Any]]:
+    """Cards of several records, the names they show looked up in one query."""
+    records = list(records)
+    view.learn_names((kind, target) for r in records for _, kind, target in pointers(r))
+    return [card(r, view) for r in records]
 
 
 def section_of(kind: str) -> str:

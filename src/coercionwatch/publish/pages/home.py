@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-from coercionwatch.model import Response
-from coercionwatch.publish.public import Snapshot
+from coercionwatch.model import IN_FORCE
+from coercionwatch.publish.view import PublicView
+from coercionwatch.store import listing
+from coercionwatch.store.listing import Listing
 
-from .common import IN_FORCE, Page, card
+from .common import Page, cards
 
 LATEST = 8
 
 
-def home_page(snapshot: Snapshot) -> Page:
-    measures = snapshot.of("measure")
-    responses = snapshot.of("response")
-    answered = {m for r in responses if isinstance(r, Response) for m in r.answered("measure")}
-    counts = {kind: len(records) for kind, records in snapshot.records.items()}
+def home_page(view: PublicView) -> Page:
+    connection = view.connection
+    latest = {
+        kind: view.list(Listing(kind, size=LATEST, dated=True), facets=False).records
+        for kind in ("measure", "response")
+    }
     data = {
-        "counts": counts,
+        "counts": listing.counts_by_kind(connection),
         "headline": {
-            "measures": len(measures),
-            "designations": sum(1 for m in measures if getattr(m, "type", "") == "designation"),
-            "measuresAnswered": sum(1 for m in measures if m.id in answered),
-            "respondingActors": len({getattr(r, "actor", "") for r in responses}),
-            "protectionsInForce": sum(
-                1 for c in snapshot.of("countermeasure") if getattr(c, "status", "") in IN_FORCE
+            "measures": view.count("measure"),
+            "designations": listing.records_with(connection, "measure", "type", ("designation",)),
+            "measuresAnswered": listing.distinct_values(connection, "response", "measure"),
+            "respondingActors": listing.distinct_values(connection, "response", "actor"),
+            "protectionsInForce": listing.records_with(
+                connection, "countermeasure", "status", tuple(sorted(IN_FORCE))
             ),
         },
-        "latestMeasures": [card(m, snapshot) for m in measures[:LATEST]],
-        "latestResponses": [card(r, snapshot) for r in responses[:LATEST]],
+        "latestMeasures": cards(latest["measure"], view),
+        "latestResponses": cards(latest["response"], view),
     }
     return Page("home.html", "Coercion Watch", "", data)

@@ -1,36 +1,37 @@
-"""Lists and pages for the kinds without a page of their own: measures, responses,
-countermeasures, provisions and sources."""
+"""One record's page, for the kinds without a page of their own: measures, responses,
+countermeasures, provisions and sources; and the field table every record page shows."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from coercionwatch.model import Record, stored_body
+from coercionwatch.model import KINDS, Record, pointers, stored_body
 from coercionwatch.model.kinds import part_class
 from coercionwatch.model.labels import term_label
-from coercionwatch.publish.public import Snapshot
+from coercionwatch.model.visibility import pointer_fields
+from coercionwatch.publish.view import PublicView, title_of
+from coercionwatch.store.listing import Listing
 
-from .common import Page, card, section_of, title_of
+from .common import Page, cards
 
-KIND_TITLES = {
-    "measure": "Measures",
-    "response": "Responses",
-    "countermeasure": "Countermeasures",
-    "provision": "Provisions",
-    "source": "Sources",
-    "incident": "Incidents",
-    "actor": "Actors",
-}
+SHOWN_REFERRERS = 50
+"""How many records pointing at one a page lists; the rest are counted, and filtered lists
+link to all of them."""
 
 
-def field_rows(record: Record, snapshot: Snapshot) -> list[dict[str, Any]]:
+def field_rows(
+    record: Record, view: PublicView, leave_out: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     """Each field as a row: its text, the records it names as links, or its parts (a
     breach, an answer, a dispute) each as cells of the same kinds."""
-    return _cells(type(record), stored_body(record), type(record).references, "", snapshot)
+    view.learn_titles((kind, target) for _, kind, target in pointers(record))
+    body = {k: v for k, v in stored_body(record).items() if k not in leave_out}
+    return _cells(type(record), body, type(record).references, "", view)
 
 
 def _cells(
-    cls: type, body: dict[str, Any], references: dict[str, str], prefix: str, snapshot: Snapshot
+    cls: type, body: dict[str, Any], references: dict[str, str], prefix: str, view: PublicView
 ) -> list[dict[str, Any]]:
     rows = []
     for name, value in body.items():
@@ -41,11 +42,11 @@ def _cells(
         part = part_class(cls, name)
         if target:
             ids = [value] if isinstance(value, str) else value
-            row["links"] = [_link(target, i, snapshot) for i in ids]
+            row["links"] = [_link(target, i, view) for i in ids]
         elif part is not None:
             items = value if isinstance(value, list) else [value]
             row["parts"] = [
-                _cells(part, item, references, f"{prefix}{name}.", snapshot) for item in items
+                _cells(part, item, references, f"{prefix}{name}.", view) for item in items
             ]
         else:
             row["value"] = term_label(cls, name, value)
@@ -53,42 +54,54 @@ def _cells(
     return rows
 
 
-def _link(kind: str, record_id: str, snapshot: Snapshot) -> dict[str, Any]:
-    shown = snapshot.get(kind, record_id)
+def _link(kind: str, record_id: str, view: PublicView) -> dict[str, Any]:
+    exists = view.exists(kind, record_id)
     return {
         "kind": kind,
         "id": record_id,
-        "title": title_of(shown, snapshot) if shown is not None else record_id,
-        "exists": shown is not None,
+        "title": view.title(kind, record_id) if exists else record_id,
+        "exists": exists,
     }
 
 
-def list_page(snapshot: Snapshot, kind: str) -> Page:
-    records = snapshot.of(kind)
-    data = {"kind": kind, "records": [card(r, snapshot) for r in records]}
-    return Page("list.html", KIND_TITLES[kind], section_of(kind), data)
+@cache
+def pointing_fields(kind: str) -> dict[str, tuple[str, ...]]:
+    """The fields of each kind that point at records of `kind`."""
+    found: dict[str, list[str]] = {}
+    for from_kind, cls in KINDS.items():
+        for path, target in pointer_fields(cls).items():
+            if target == kind:
+                found.setdefault(from_kind, []).append(path)
+    return {k: tuple(paths) for k, paths in found.items()}
 
 
-def record_page(snapshot: Snapshot, kind: str, record_id: str) -> Page | None:
-    record = snapshot.get(kind, record_id)
+def referrers(view: PublicView, kind: str, record_id: str) -> tuple[list[dict[str, Any]], int]:
+    """Cards of what points at a record (a page's worth per kind), and how many in all."""
+    shown: list[dict[str, Any]] = []
+    total = 0
+    for from_kind, paths in pointing_fields(kind).items():
+        found, count = view.pointing_at(kind, [record_id], from_kind, *paths, limit=SHOWN_REFERRERS)
+        total += count
+        shown.extend(cards(found, view))
+    return shown, total
+
+
+def record_page(view: PublicView, kind: str, record_id: str) -> Page | None:
+    record = view.get(kind, record_id)
     if record is None:
         return None
-    referrers = snapshot.referrers.get((kind, record_id), [])
     act = getattr(record, "act", None)
-    same_act = [
-        card(m, snapshot)
-        for m in snapshot.of("measure")
-        if act and m.id != record_id and getattr(m, "act", None) == act
-    ]
+    same_act = []
+    if act:
+        answer = view.list(Listing("measure", (("act", act),), size=SHOWN_REFERRERS), facets=False)
+        same_act = cards((m for m in answer.records if m.id != record_id), view)
+    referred, count = referrers(view, kind, record_id)
     data = {
         "kind": kind,
         "record": stored_body(record),
-        "fields": field_rows(record, snapshot),
+        "fields": field_rows(record, view),
         "sameAct": same_act,
-        "referredToBy": [
-            {**card(r, snapshot), "field": path}
-            for k, i, path in referrers
-            if (r := snapshot.get(k, i)) is not None
-        ],
+        "referredToBy": referred,
+        "referredToByCount": count,
     }
-    return Page("record.html", title_of(record, snapshot), f"{kind}/{record_id}", data)
+    return Page("record.html", title_of(record, view), f"{kind}/{record_id}", data)

@@ -1,69 +1,62 @@
-"""Every dated event in one chronology: measures, responses, protections, incident events."""
+"""Every dated measure, response, protection and incident in one chronology, a page at a
+time. An incident's own timeline is on its page: here it is one row, so its events never
+repeat the measures listed beside it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from coercionwatch.publish.view import PublicView
+from coercionwatch.store.listing import Listing
 
-from coercionwatch.model import Incident, pointers
-from coercionwatch.publish.public import Snapshot
-
-from .common import Page, card
+from .common import Page, cards
+from .lists import query_of
 
 EVENT_KINDS = ("measure", "response", "countermeasure", "incident")
 
 
-@dataclass(frozen=True)
-class TimelineFilters:
-    kind: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    actor: str | None = None
-
-
-def _events(snapshot: Snapshot) -> list[dict[str, Any]]:
-    events = []
-    for kind in ("measure", "response", "countermeasure"):
-        for record in snapshot.of(kind):
-            if record.when():
-                actors = {i for _, kind, i in pointers(record) if kind == "actor"}
-                events.append({**card(record, snapshot), "actors": sorted(actors)})
-    for incident in snapshot.of("incident"):
-        assert isinstance(incident, Incident)
-        for number, event in enumerate(incident.timeline):
-            events.append(
-                {
-                    "kind": "incident",
-                    "id": incident.id,
-                    "title": event.title,
-                    "date": event.date,
-                    "summary": event.summary,
-                    "incidentTitle": incident.title,
-                    "key": f"{incident.id}#{number}",
-                    "actors": [],
-                }
-            )
-    by_key = sorted(events, key=lambda e: (e["kind"], e["id"]))
-    return sorted(by_key, key=lambda e: e["date"], reverse=True)
-
-
-def timeline_page(snapshot: Snapshot, filters: TimelineFilters) -> Page:
-    events = [
-        e
-        for e in _events(snapshot)
-        if (filters.kind is None or e["kind"] == filters.kind)
-        and (filters.date_from is None or e["date"] >= filters.date_from)
-        and (filters.date_to is None or e["date"][: len(filters.date_to)] <= filters.date_to)
-        and (filters.actor is None or filters.actor in e["actors"])
-    ]
+def timeline_page(view: PublicView, listing: Listing) -> Page:
+    answer = view.list(listing)
+    actor = listing.involving[1] if listing.involving else None
     data = {
         "filters": {
-            "kind": filters.kind,
-            "from": filters.date_from,
-            "to": filters.date_to,
-            "actor": filters.actor,
+            "kind": listing.kind if isinstance(listing.kind, str) else None,
+            "from": listing.date_from,
+            "to": listing.date_to,
+            "actor": actor,
+            "actorName": view.title("actor", actor) if actor else None,
         },
         "kinds": list(EVENT_KINDS),
-        "events": events,
+        "facets": {"kind": [{"value": k, "count": n} for k, n in answer.facets.get("kind", [])]},
+        "count": answer.count,
+        "events": cards(answer.records, view),
+        "next": answer.next,
+        "nextUrl": _query(listing, after=answer.next) if answer.next else None,
+        "firstUrl": _query(listing, after=None) if listing.after else None,
     }
     return Page("timeline.html", "Timeline", "timeline", data)
+
+
+def _query(listing: Listing, **changes: str | None) -> str:
+    actor = listing.involving[1] if listing.involving else None
+    kind = listing.kind if isinstance(listing.kind, str) else None
+    return query_of(listing, sort=None, kind=kind, actor=actor, **changes)
+
+
+def timeline(
+    *,
+    kind: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    actor: str | None = None,
+    after: str | None = None,
+    size: int = 50,
+) -> Listing:
+    """The timeline's list: one kind of event or all of them, dated ones only."""
+    return Listing(
+        kind or EVENT_KINDS,
+        date_from=date_from,
+        date_to=date_to,
+        involving=("actor", actor) if actor else None,
+        dated=True,
+        after=after,
+        size=size,
+    )

@@ -1,0 +1,131 @@
+"""What lists filter, count and sort by, read from `facets.yaml` (schema as data).
+
+Each record yields facet values, (facet, value, kind pointed at) triples; the store keeps
+them in its facet table beside the version, so a list, its filters and its counts are
+indexed queries whatever the size of the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from .kinds import KINDS
+from .vocabulary import SAFE_LOADER
+
+FacetValue = tuple[str, str, str | None]
+"""(facet, value, kind of the record the value names, or None)."""
+
+COLUMNS = ("type", "status")
+"""The columns of `records` a facet may also be written to, for sorting."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    fields: tuple[str, ...] = ()
+    year: bool = False
+    via: str | None = None
+    points: str | None = None
+    column: str | None = None
+    counted: bool = True
+
+
+@cache
+def facets() -> dict[str, dict[str, Facet]]:
+    """Every kind's facets, by name, in the order lists show them."""
+    text = (files("coercionwatch.model") / "facets.yaml").read_text("utf-8")
+    declared = yaml.load(text, Loader=SAFE_LOADER)
+    found: dict[str, dict[str, Facet]] = {}
+    for kind, entries in declared.items():
+        if kind not in KINDS:
+            raise ValueError(f"facets.yaml: {kind!r} is not a record kind")
+        found[kind] = {}
+        for name, spec in entries.items():
+            facet = Facet(
+                name=name,
+                label=spec["label"],
+                fields=tuple(spec.get("fields", ())),
+                year=bool(spec.get("year", False)),
+                via=spec.get("via"),
+                points=spec.get("points"),
+                column=spec.get("column"),
+                counted=bool(spec.get("counted", True)),
+            )
+            if facet.column is not None and facet.column not in COLUMNS:
+                raise ValueError(f"facets.yaml: {kind}.{name} names no column of records")
+            if facet.via is not None and facet.via not in KINDS[kind].references:
+                raise ValueError(
+                    f"facets.yaml: {kind}.{name} reads via a field that points nowhere"
+                )
+            found[kind][name] = facet
+    return found
+
+
+def facets_of(kind: str) -> dict[str, Facet]:
+    return facets().get(kind, {})
+
+
+def via_fields(kind: str) -> tuple[str, ...]:
+    """The pointer fields whose actors this kind's facets read."""
+    return tuple(dict.fromkeys(f.via for f in facets_of(kind).values() if f.via))
+
+
+def values_at(body: Mapping[str, Any], path: str) -> list[Any]:
+    """The values at a dotted path of a stored body, lists flattened."""
+    found: list[Any] = [body]
+    for key in path.split("."):
+        inner: list[Any] = []
+        for value in found:
+            item = value.get(key) if isinstance(value, dict) else None
+            if isinstance(item, list):
+                inner.extend(item)
+            elif item is not None:
+                inner.append(item)
+        found = inner
+    return found
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int):
+        return str(value)
+    return None
+
+
+def facet_values(
+    kind: str,
+    body: Mapping[str, Any],
+    when: str | None,
+    related: Mapping[str, Mapping[str, Any]],
+) -> Iterator[FacetValue]:
+    """A record's facet values; `related` holds the bodies of the records its `via` fields
+    point at, by field (an absent one gives no values)."""
+    for facet in facets_of(kind).values():
+        source = related.get(facet.via) if facet.via else body
+        seen: set[str] = set()
+        if facet.year:
+            if when:
+                seen.add(when[:4])
+        elif source is not None:
+            for path in facet.fields:
+                seen.update(t for v in values_at(source, path) if (t := _text(v)) is not None)
+        for value in sorted(seen):
+            yield facet.name, value, facet.points
+
+
+def column_values(kind: str, values: list[FacetValue]) -> dict[str, str]:
+    """The sort columns of `records` for these facet values: the first value of each."""
+    chosen = {column: "" for column in COLUMNS}
+    for facet in facets_of(kind).values():
+        if facet.column:
+            first = next((v for name, v, _ in values if name == facet.name), "")
+            chosen[facet.column] = first
+    return chosen

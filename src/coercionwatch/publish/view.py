@@ -1,0 +1,208 @@
+"""The public record as one request sees it: indexed queries of the store, each answer
+passed through the projection (`model.project`) as it is read.
+
+Nothing here grows with the record. The only memory kept between requests is a bounded
+cache of validated records keyed by (kind, id, version): a write makes a new version, so it
+invalidates exactly what it touched. What a record may show also depends on which of the
+records it points at are withheld; that is asked of the database on every read, never
+cached, so a record that becomes restricted disappears from the next answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cachetools import LRUCache
+from sqlalchemy.engine import Connection
+
+from coercionwatch.model import Incident, Key, Record, UpdateNote, pointers, project
+from coercionwatch.model.labels import label
+from coercionwatch.store import listing, reader
+from coercionwatch.store.listing import Listing
+
+
+class Names(Protocol):
+    """Where a record's name is looked up: the public view, or the whole store."""
+
+    def name(self, kind: str, record_id: str) -> str: ...
+
+
+def title_of(record: Record, names: Names) -> str:
+    """A heading people can read: measures and responses are named through their actors.
+    Pages look names up in the public view; the command line, in the store."""
+    if record.kind == "measure":
+        what = label("measure", "type", record.type)  # type: ignore[attr-defined]
+        return f"{what}: {names.name('actor', record.target)}"  # type: ignore[attr-defined]
+    if record.kind == "response":
+        who = names.name("actor", record.actor)  # type: ignore[attr-defined]
+        return f"{who}: {label('response', 'stance', record.stance).lower()}"  # type: ignore[attr-defined]
+    return record.heading()
+
+
+NAMED_THROUGH_ACTORS = frozenset({"measure", "response"})
+"""Kinds whose readable title needs the record and its actors' names, not its stored title."""
+
+RECORD_CACHE = 4096
+"""Validated records kept per process; each is a few kilobytes."""
+
+
+class RecordCache:
+    """Validated records by (kind, id, version), least recently used dropped first."""
+
+    def __init__(self, size: int = RECORD_CACHE) -> None:
+        self._records: LRUCache[tuple[str, str, int], Record] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+
+    def record(self, stored: reader.StoredRecord) -> Record:
+        key = (stored.record.kind, stored.record.id, stored.version)
+        with self._lock:
+            found = self._records.get(key)
+            if found is None:
+                self._records[key] = found = stored.record
+        return found
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
+@dataclass
+class ListAnswer:
+    """One page of a list, with what a reader needs around it."""
+
+    records: list[Record]
+    next: str | None
+    count: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+@dataclass
+class PublicView:
+    """The public record through one connection (one request, or one site build)."""
+
+    connection: Connection
+    cache: RecordCache = field(default_factory=RecordCache)
+    _names: dict[Key, str] = field(default_factory=dict)
+    _titles: dict[Key, str] = field(default_factory=dict)
+    materialised: int = 0
+    """How many records this view has read: tests count them to show a page reads about
+    one page of records, whatever the size of the record."""
+
+    # --- records, projected
+
+    def _project(self, rows: Iterable[reader.StoredRecord]) -> list[Record]:
+        loaded = [self.cache.record(row) for row in rows]
+        self.materialised += len(loaded)
+        targets = {(kind, target) for r in loaded for _, kind, target in pointers(r)}
+        targets |= {(kind, target) for r in loaded for _, kind, target in pointers(r, soft=True)}
+        withheld = reader.withheld_among(self.connection, targets)
+        return [shown for r in loaded if (shown := project(r, withheld)) is not None]
+
+    def versioned(self, kind: str, record_id: str) -> tuple[Record, tuple[Any, ...]] | None:
+        """The record and what its public form depends on: its version and which of the
+        records it points at are withheld."""
+        row = reader.shown(self.connection, kind, record_id)
+        if row is None:
+            return None
+        record = self.cache.record(row)
+        self.materialised += 1
+        targets = {(k, t) for _, k, t in pointers(record)}
+        targets |= {(k, t) for _, k, t in pointers(record, soft=True)}
+        withheld = reader.withheld_among(self.connection, targets)
+        shown = project(record, withheld)
+        if shown is None:
+            return None
+        return shown, (row.version, tuple(sorted(withheld)))
+
+    def get(self, kind: str, record_id: str) -> Record | None:
+        found = self.versioned(kind, record_id)
+        return found[0] if found else None
+
+    def many(self, keys: Iterable[Key]) -> dict[Key, Record]:
+        """Shown records by key; those not shown are left out."""
+        rows = reader.shown_many(self.connection, list(keys))
+        return {(r.kind, r.id): r for r in self._project(rows)}
+
+    # --- names, for headings and links
+
+    def name(self, kind: str, record_id: str) -> str:
+        key = (kind, record_id)
+        if key not in self._names:
+            self._names.update(reader.shown_titles(self.connection, [key]))
+        return self._names.get(key, record_id)
+
+    def learn_names(self, keys: Iterable[Key]) -> None:
+        """Look up in one query the names a list of cards is about to ask for."""
+        wanted = [key for key in keys if key not in self._names]
+        if wanted:
+            self._names.update(reader.shown_titles(self.connection, wanted))
+
+    def exists(self, kind: str, record_id: str) -> bool:
+        self.learn_names([(kind, record_id)])
+        return (kind, record_id) in self._names
+
+    def learn_titles(self, keys: Iterable[Key]) -> None:
+        """Look up readable titles for links about to be shown, a query per kind."""
+        keys = set(keys)
+        self.learn_names(keys)
+        through = [k for k in keys if k[0] in NAMED_THROUGH_ACTORS and k not in self._titles]
+        if not through:
+            return
+        found = self.many(through)
+        self.learn_names((kind, t) for r in found.values() for _, kind, t in pointers(r))
+        self._titles.update({key: title_of(r, self) for key, r in found.items()})
+
+    def title(self, kind: str, record_id: str) -> str:
+        """A record's readable title (`Designation: Kimberly Prost`), its id if not shown."""
+        if kind not in NAMED_THROUGH_ACTORS:
+            return self.name(kind, record_id)
+        self.learn_titles([(kind, record_id)])
+        return self._titles.get((kind, record_id), record_id)
+
+    # --- lists
+
+    def list(self, wanted: Listing, *, facets: bool = True) -> ListAnswer:
+        rows, after = listing.page(self.connection, wanted)
+        records = self._project(rows)
+        self.learn_names((k, t) for r in records for _, k, t in pointers(r))
+        count = listing.total(self.connection, wanted)
+        counts = listing.facet_counts(self.connection, wanted) if facets else {}
+        return ListAnswer(records, after, count, counts)
+
+    def every(self, wanted: Listing) -> Iterator[Record]:
+        """Every record of a list, a page at a time."""
+        chunk: list[reader.StoredRecord] = []
+        for row in listing.every(self.connection, wanted):
+            chunk.append(row)
+            if len(chunk) == 500:
+                yield from self._project(chunk)
+                chunk = []
+        yield from self._project(chunk)
+
+    def count(self, kind: str) -> int:
+        return listing.total(self.connection, Listing(kind))
+
+    def pointing_at(
+        self,
+        kind: str,
+        targets: list[str] | Any,
+        from_kind: str,
+        *paths: str,
+        limit: int | None = 50,
+    ) -> tuple[list[Record], int]:
+        """Shown records of `from_kind` pointing at these records by these fields, newest
+        first: at most `limit`, and how many in all."""
+        rows, count = reader.shown_referrers(
+            self.connection, kind, targets, from_kind, paths, limit=limit
+        )
+        records = self._project(rows)
+        self.learn_names((k, t) for r in records for _, k, t in pointers(r))
+        return records, count
+
+    def incident_updates(self, incident: Incident) -> list[UpdateNote]:
+        return reader.journal_updates(self.connection, "incident", incident.id)
+
+    def last_change(self) -> str | None:
+        return reader.last_change(self.connection)

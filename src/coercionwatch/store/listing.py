@@ -1,0 +1,244 @@
+"""Public lists as indexed queries: filters, facet counts, sorting and keyset pages.
+
+Every query here applies the projection's verdict in SQL (`shown_publicly`, and `shown` on
+facet rows), so nothing a list returns, counts or offers as a choice can be withheld. Pages
+are cut by keyset, not offset: a page's link names the last row it showed, so a write
+between two requests neither repeats nor skips a row, and page 1,000 costs what page 1 does.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, literal, select, tuple_
+from sqlalchemy.engine import Connection
+
+from coercionwatch.model import Key
+from coercionwatch.model.facets import facets_of
+
+from .reader import StoredRecord, current_rows, shown_publicly, stored
+from .schema import facets, records, refs
+from .search import matching_pks
+
+SORTS: dict[str, Any] = {
+    "date": func.coalesce(records.c.date, ""),
+    "name": records.c.title,
+    "type": records.c.type,
+    "status": records.c.status,
+}
+"""What a list sorts by; each matches an index of migration 0005, so sorting reads in order."""
+
+DESCENDING_FIRST = frozenset({"date"})
+"""Sorts whose natural order is newest first; the others go A to Z."""
+
+FACET_CHOICES = 10
+"""How many values of each facet a list offers, most frequent first (selected ones too)."""
+
+
+class BadPageToken(ValueError):
+    """A `next` token that this code did not write."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a reader asked a list for."""
+
+    kind: str | tuple[str, ...]
+    """One kind, or several (the timeline), whose facets are then only their kinds."""
+    filters: tuple[tuple[str, str], ...] = ()
+    """(facet, value) pairs, all of which a record must have."""
+    date_from: str | None = None
+    date_to: str | None = None
+    """On or before, to the precision given (`2025` takes all of 2025)."""
+    words: str | None = None
+    sort: str = "date"
+    descending: bool = True
+    after: str | None = None
+    """The token of the last row of the page before."""
+    size: int = 50
+    involving: Key | None = None
+    """Only records that point at this one (the timeline of one actor)."""
+    dated: bool = False
+    """Only records with a date of their own."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.kind if isinstance(self.kind, tuple) else (self.kind,)
+
+    def unpaged(self) -> Listing:
+        return replace(self, after=None)
+
+
+def sorted_by(sort: str) -> tuple[str, bool]:
+    """The sort and whether it descends: `date` is newest first, `-date` oldest first;
+    `name` is A to Z, `-name` Z to A."""
+    name = sort.removeprefix("-")
+    if name not in SORTS:
+        raise ValueError(f"not one of: {', '.join(SORTS)}")
+    return name, (name in DESCENDING_FIRST) != sort.startswith("-")
+
+
+def _token(row: Any) -> str:
+    edge = orjson.dumps([row.sort_key, row.kind, row.id])
+    return base64.urlsafe_b64encode(edge).decode().rstrip("=")
+
+
+def read_token(token: str) -> tuple[str, str, str]:
+    """(sort value, kind, id) of the row a page ended on."""
+    try:
+        edge = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, TypeError):
+        raise BadPageToken("not a page token this list gave") from None
+    if not (isinstance(edge, list) and len(edge) == 3 and all(isinstance(v, str) for v in edge)):
+        raise BadPageToken("not a page token this list gave")
+    return edge[0], edge[1], edge[2]
+
+
+def _matching(connection: Connection, listing: Listing) -> list[Any]:
+    """The conditions a record meets to be in the list, before paging."""
+    kinds = listing.kinds
+    kind = records.c.kind == kinds[0] if len(kinds) == 1 else records.c.kind.in_(kinds)
+    conditions = [kind, shown_publicly(), records.c.deleted.is_(False)]
+    if listing.dated:
+        conditions.append(records.c.date.is_not(None))
+    if listing.involving:
+        to_kind, to_id = listing.involving
+        pointing = select(refs.c.from_kind, refs.c.from_id).where(
+            refs.c.to_kind == to_kind, refs.c.to_id == to_id
+        )
+        conditions.append(tuple_(records.c.kind, records.c.id).in_(pointing))
+    for facet, value in listing.filters:
+        conditions.append(
+            records.c.pk.in_(
+                select(facets.c.record_pk).where(
+                    facets.c.kind.in_(kinds),
+                    facets.c.facet == facet,
+                    facets.c.shown.is_(True),
+                    facets.c.value == value,
+                )
+            )
+        )
+    if listing.date_from:
+        conditions.append(records.c.date >= listing.date_from)
+    if listing.date_to:
+        size = len(listing.date_to)
+        conditions.append(func.substr(records.c.date, 1, size) <= listing.date_to)
+    if listing.words:
+        conditions.append(records.c.pk.in_(matching_pks(connection, listing.words)))
+    return conditions
+
+
+def page(connection: Connection, listing: Listing) -> tuple[list[StoredRecord], str | None]:
+    """One page of the list, and the token of the page after it (None on the last)."""
+    key = SORTS[listing.sort]
+    conditions = _matching(connection, listing)
+    if listing.after:
+        value, kind, record_id = read_token(listing.after)
+        edge = tuple_(key, records.c.kind, records.c.id)
+        bound = tuple_(literal(value), literal(kind), literal(record_id))
+        conditions.append(edge < bound if listing.descending else edge > bound)
+    columns = (key, records.c.kind, records.c.id)
+    order = [c.desc() for c in columns] if listing.descending else list(columns)
+    rows = connection.execute(
+        current_rows(key.label("sort_key"))
+        .where(and_(*conditions))
+        .order_by(*order)
+        .limit(listing.size + 1)
+    ).all()
+    shown = [stored(row) for row in rows[: listing.size]]
+    if len(rows) <= listing.size:
+        return shown, None
+    return shown, _token(rows[listing.size - 1])
+
+
+def every(connection: Connection, listing: Listing, chunk: int = 500) -> Iterator[StoredRecord]:
+    """Every record of the list, in its order, a page at a time: for downloads and the
+    static site, whose memory must not grow with the list."""
+    wanted = replace(listing, size=chunk, after=None)
+    while True:
+        rows, after = page(connection, wanted)
+        yield from rows
+        if after is None:
+            return
+        wanted = replace(wanted, after=after)
+
+
+def total(connection: Connection, listing: Listing) -> int:
+    return connection.execute(
+        select(func.count()).select_from(records).where(and_(*_matching(connection, listing)))
+    ).scalar_one()
+
+
+def facet_counts(
+    connection: Connection, listing: Listing, limit: int = FACET_CHOICES
+) -> dict[str, list[tuple[str, int]]]:
+    """For each facet of the kind, its most frequent values among the records listed (the
+    values filtered by always among them), most frequent first."""
+    narrowed = bool(listing.filters or listing.date_from or listing.date_to or listing.words)
+    members = (
+        select(records.c.pk).where(and_(*_matching(connection, listing))) if narrowed else None
+    )
+    chosen = dict(listing.filters)
+    found: dict[str, list[tuple[str, int]]] = {}
+    if isinstance(listing.kind, tuple):
+        counted = func.count().label("n")
+        query = (
+            select(records.c.kind.label("value"), counted)
+            .where(and_(*_matching(connection, listing)))
+            .group_by(records.c.kind)
+            .order_by(counted.desc(), records.c.kind)
+        )
+        found["kind"] = [(r.value, r.n) for r in connection.execute(query)]
+        return found
+    for name, facet in facets_of(listing.kind).items():
+        if not facet.counted:
+            continue
+        counted = func.count().label("n")
+        query = select(facets.c.value, counted).where(
+            facets.c.kind == listing.kind, facets.c.facet == name, facets.c.shown.is_(True)
+        )
+        if members is not None:
+            query = query.where(facets.c.record_pk.in_(members))
+        query = query.group_by(facets.c.value).order_by(counted.desc(), facets.c.value)
+        rows = [(r.value, r.n) for r in connection.execute(query.limit(limit))]
+        if name in chosen and chosen[name] not in {v for v, _ in rows}:
+            rows.extend(
+                (r.value, r.n)
+                for r in connection.execute(query.where(facets.c.value == chosen[name]))
+            )
+        found[name] = rows
+    return found
+
+
+def records_with(
+    connection: Connection, kind: str, facet: str, values: tuple[str, ...] | None = None
+) -> int:
+    """How many shown records of a kind have this facet (with one of these values)."""
+    query = select(func.count(facets.c.record_pk.distinct())).where(
+        facets.c.kind == kind, facets.c.facet == facet, facets.c.shown.is_(True)
+    )
+    if values is not None:
+        query = query.where(facets.c.value.in_(values))
+    return connection.execute(query).scalar_one()
+
+
+def distinct_values(connection: Connection, kind: str, facet: str) -> int:
+    """How many values of a facet the shown records of a kind have."""
+    query = select(func.count(facets.c.value.distinct())).where(
+        facets.c.kind == kind, facets.c.facet == facet, facets.c.shown.is_(True)
+    )
+    return connection.execute(query).scalar_one()
+
+
+def counts_by_kind(connection: Connection) -> dict[str, int]:
+    """How many records of each kind are shown."""
+    query = (
+        select(records.c.kind, func.count())
+        .where(shown_publicly(), records.c.deleted.is_(False))
+        .group_by(records.c.kind)
+    )
+    return {kind: n for kind, n in connection.execute(query)}

@@ -1,0 +1,27 @@
+"""Lists as indexed queries: the facet table, the sort columns and the listing indexes.
+
+Every current record's facet values (`model/facets.yaml`) are derived here, as the writer
+derives them for every version written from now on; `verify` recomputes them.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from alembic import op
+
+from coercionwatch.store.facets import rebuild_facets
+from coercionwatch.store.migrations.listing import add_listing_schema
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    add_listing_schema()
+    rebuild_facets(op.get_bind())
+
+
+def downgrade() -> None:
+    raise NotImplementedError("restore a backup taken before migration 0005")
