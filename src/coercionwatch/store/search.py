@@ -163,7 +163,7 @@ def _matches(connection: Connection) -> tuple[str, str, str]:
     to records as `r`, on this database."""
     if _postgres(connection):
         return (
-            " search_index s JOIN records r ON r.pk = s.record_pk, to_tsquery('simple', :q) AS q",
+            " to_tsquery('simple', :q) AS q, search_index s JOIN records r ON r.pk = s.record_pk",
             "s.document @@ q",
             "ts_rank(s.document, q) DESC",
         )
