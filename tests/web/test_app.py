@@ -71,21 +71,21 @@ def test_a_state_page_lists_imposed_said_and_protections(client):
 
 def test_incident_filters(client):
     everything = client.get("/api/incidents").json()
-    assert everything["total"] == len(everything["incidents"]) == 8
+    assert everything["count"] == len(everything["records"]) == 8
     cyber = client.get("/api/incidents", params={"category": "cyber"}).json()
-    assert [i["id"] for i in cyber["incidents"]] == ["cyberattacks-on-the-icc"]
+    assert [i["id"] for i in cyber["records"]] == ["cyberattacks-on-the-icc"]
     concluded = client.get("/api/incidents", params={"ongoing": "false"}).json()
-    assert all(not i["ongoing"] for i in concluded["incidents"]) and concluded["incidents"]
+    assert all(not i["ongoing"] for i in concluded["records"]) and concluded["records"]
     dated = client.get("/api/incidents", params={"from": "2025-12", "to": "2025-12"}).json()
-    assert {i["id"] for i in dated["incidents"]} == {
+    assert {i["id"] for i in dated["records"]} == {
         "icc-ultimatum-december-2025",
         "visa-denial-deputy-prosecutor-2025",
         "russia-retaliation-against-icc-officials",
     }
     words = client.get("/api/incidents", params={"q": "Darfur"}).json()
-    assert [i["id"] for i in words["incidents"]] == ["visa-denial-deputy-prosecutor-2025"]
+    assert [i["id"] for i in words["records"]] == ["visa-denial-deputy-prosecutor-2025"]
     empty = client.get("/api/incidents", params={"category": "", "from": ""}).json()
-    assert len(empty["incidents"]) == 8
+    assert len(empty["records"]) == 8
 
 
 def test_timeline_filters(client):
@@ -302,6 +302,7 @@ SAMPLE_PATH_PARAMETERS = {
     "record_id": "kimberly-prost",
     "section": "measures",
     "fmt": "json",
+    "number": "1",
 }
 
 
@@ -351,3 +352,9 @@ def test_openapi_declares_every_query_parameter_a_route_reads(demo_store, monkey
                 assert read <= declared, (route.path, read - declared)
                 reading += bool(read)
         assert reading >= 6  # the incident, timeline and search pages and their API twins
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    answer = client.get("/favicon.ico", follow_redirects=True)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")

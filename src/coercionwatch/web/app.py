@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import orjson
 from cachetools import LRUCache
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -38,18 +38,7 @@ from coercionwatch.store.listing import Listing
 
 from .apidocs import add_api_docs
 from .headers import SECURITY_HEADERS, SecurityHeaders
-from .params import (
-    After,
-    BadParameter,
-    From,
-    Size,
-    Sort,
-    To,
-    Words,
-    list_query,
-    search_query,
-    timeline_query,
-)
+from .params import BadParameter, list_query, search_query, timeline_query
 
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 SERVER_LINKS = Links(static=False)
@@ -97,6 +86,11 @@ def create_app(store: Store, *, site: str) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     add_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("coercionwatch.publish", "static")]), "static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for this where a page names no icon: the API docs, JSON files."""
+        return RedirectResponse(SERVER_LINKS.asset("favicon.svg"), status_code=301)
 
     @contextmanager
     def viewing() -> Iterator[PublicView]:
@@ -290,38 +284,52 @@ def create_app(store: Store, *, site: str) -> FastAPI:
 
     # --- every kind: list, page, JSON
 
-    def listing_for(section: str, request: Request, **params: Any) -> Listing:
-        kind = KIND_OF_SECTION.get(section)
-        if kind is None:
-            raise NotFound("page")
-        return list_query(kind, request, **params)
+    def add_list_routes(kind: str, section: str) -> None:
+        """The list of one kind as a page, its JSON twin and its downloads, each declaring
+        the kind's own facets as query parameters."""
+        # Dependencies as defaults: the annotations of a function made here are strings
+        # that FastAPI resolves among the module's names, where these two are not.
+        paged = Depends(list_query(kind))
+        whole = Depends(list_query(kind, paged=False))
 
-    @app.get("/api/{section}", tags=["pages"])
-    def list_api(
-        section: str,
-        request: Request,
-        date_from: From = None,
-        date_to: To = None,
-        q: Words = None,
-        sort: Sort = None,
-        after: After = None,
-        size: Size = None,
-    ) -> JSONBytes:
-        """One page of a list (incidents, actors, measures, responses, countermeasures,
-        provisions or sources), filtered by any of its facets by name
-        (`/api/measures?type=designation&status=active`), with `facets`: the counts of
-        each facet's values among the records filtered, and `next`, the page after."""
-        listing = listing_for(
-            section,
-            request,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            sort=sort,
-            after=after,
-            size=size,
+        def page(listing: Listing = paged) -> HTMLResponse:
+            return html(page_for(lambda view: list_page(view, listing)))
+
+        def api(listing: Listing = paged) -> JSONBytes:
+            return JSONBytes(page_for(lambda view: list_page(view, listing)).data)
+
+        def csv(listing: Listing = whole) -> Response:
+            return download(listing, "csv")
+
+        def json(listing: Listing = whole) -> Response:
+            return download(listing, "json")
+
+        api.__doc__ = (
+            f"One page of the {section}, filtered by any of its facets by name, with `facets`: "
+            "the counts of each facet's values among the records filtered, and `next`, the "
+            "token of the page after."
         )
-        return JSONBytes(page_for(lambda view: list_page(view, listing)).data)
+        csv.__doc__ = json.__doc__ = f"Every one of the {section} as filtered, all pages."
+        app.add_api_route(
+            f"/api/{section}", api, methods=["GET"], tags=["pages"], name=f"{section}_api"
+        )
+        app.add_api_route(
+            f"/{section}.csv", csv, methods=["GET"], tags=["data"], name=f"{section}_csv"
+        )
+        app.add_api_route(
+            f"/{section}.json", json, methods=["GET"], tags=["data"], name=f"{section}_json"
+        )
+        app.add_api_route(
+            f"/{section}",
+            page,
+            methods=["GET"],
+            response_class=HTMLResponse,
+            include_in_schema=False,
+            name=section,
+        )
+
+    for kind, section in SECTIONS.items():
+        add_list_routes(kind, section)
 
     def record_for(kind: str, record_id: str) -> Page:
         if kind not in KINDS:
@@ -338,58 +346,10 @@ def create_app(store: Store, *, site: str) -> FastAPI:
         """One record's page data, with what it links to and what points at it."""
         return JSONBytes(record_for(kind, record_id).data)
 
-    @app.get("/{section}.{fmt}", tags=["data"])
-    def list_download(
-        section: str,
-        fmt: str,
-        request: Request,
-        date_from: From = None,
-        date_to: To = None,
-        q: Words = None,
-        sort: Sort = None,
-    ) -> Response:
-        """Every record of a list as filtered (the same filters as the list), as CSV or JSON."""
-        if fmt not in ("csv", "json"):
-            raise NotFound("such download")
-        listing = listing_for(
-            section,
-            request,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            sort=sort,
-            after=None,
-            size=None,
-        )
-        return download(listing, fmt)
-
     @app.get("/{kind}/{record_id}.json", tags=["records"])
     def record_json(kind: str, record_id: str) -> Response:
         """One record as a native record file (incidents: see /incident/{slug}.json)."""
         return Response(record_bytes(kind, record_id), media_type="application/json")
-
-    @app.get("/{section}", response_class=HTMLResponse, include_in_schema=False)
-    def list_html(
-        section: str,
-        request: Request,
-        date_from: From = None,
-        date_to: To = None,
-        q: Words = None,
-        sort: Sort = None,
-        after: After = None,
-        size: Size = None,
-    ) -> HTMLResponse:
-        listing = listing_for(
-            section,
-            request,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            sort=sort,
-            after=after,
-            size=size,
-        )
-        return html(page_for(lambda view: list_page(view, listing)))
 
     @app.get("/{kind}/{record_id}", response_class=HTMLResponse, include_in_schema=False)
     def record_html(kind: str, record_id: str) -> HTMLResponse:

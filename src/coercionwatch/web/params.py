@@ -3,9 +3,11 @@ one gets a 422 that names it. Empty means 'any'."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import HTTPException, Query, Request
+from fastapi import HTTPException, Query
 
 from coercionwatch.model import KINDS, vocabulary, vocabulary_fields
 from coercionwatch.model.facets import Facet, facets_of
@@ -132,39 +134,54 @@ def facet_value(kind: str, facet: Facet, value: str) -> str:
     return text_param(facet.name, value) or ""
 
 
-def list_query(
-    kind: str,
-    request: Request,
-    *,
-    date_from: str | None,
-    date_to: str | None,
-    q: str | None,
-    sort: str | None,
-    after: str | None,
-    size: str | None,
-) -> Listing:
-    """A list's filters: any facet of the kind by name (`?type=designation&status=active`),
-    dates, words, sort and page."""
-    filters = []
-    for name, facet in facets_of(kind).items():
-        value = optional(request.query_params.get(name))
-        if value is not None:
-            filters.append((name, facet_value(kind, facet, value)))
-    try:
-        sort_name, descending = sorted_by(optional(sort) or "date")
-    except ValueError as exc:
-        raise BadParameter("sort", str(exc)) from None
-    return Listing(
-        kind,
-        tuple(filters),
-        date_from=date_param("from", date_from),
-        date_to=date_param("to", date_to),
-        words=text_param("q", q),
-        sort=sort_name,
-        descending=descending,
-        after=after_param(after),
-        size=size_param(size),
-    )
+def list_query(kind: str, *, paged: bool = True) -> Callable[..., Listing]:
+    """The query parameters of one kind's list, declared one by one so that OpenAPI lists
+    every facet by name (`?type=designation&status=active`), then dates, words, sort and,
+    with `paged`, the page."""
+    own = facets_of(kind)
+    declared = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None, Query(description=f"{facet.label}: only records with this value.")
+            ],
+        )
+        for name, facet in own.items()
+    ]
+    common = {"date_from": From, "date_to": To, "q": Words, "sort": Sort}
+    if paged:
+        common |= {"after": After, "size": Size}
+    declared += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind_)
+        for name, kind_ in common.items()
+    ]
+
+    def listing(**given: str | None) -> Listing:
+        filters = tuple(
+            (name, facet_value(kind, own[name], value))
+            for name in own
+            if (value := optional(given.get(name))) is not None
+        )
+        try:
+            sort_name, descending = sorted_by(optional(given.get("sort")) or "date")
+        except ValueError as exc:
+            raise BadParameter("sort", str(exc)) from None
+        return Listing(
+            kind,
+            filters,
+            date_from=date_param("from", given.get("date_from")),
+            date_to=date_param("to", given.get("date_to")),
+            words=text_param("q", given.get("q")),
+            sort=sort_name,
+            descending=descending,
+            after=after_param(given.get("after")),
+            size=size_param(given.get("size")),
+        )
+
+    listing.__signature__ = inspect.Signature(declared, return_annotation=Listing)  # type: ignore[attr-defined]
+    return listing
 
 
 def timeline_query(
