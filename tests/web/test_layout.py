@@ -28,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("browser")
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
-FILTER_PAGES = ["incidents", "timeline"]
+FILTER_PAGES = ["incidents", "timeline", "measures"]
 CONTROLS = "form.filters :is(input, select, button)"
 BOXES = """elements => elements
   .filter(element => element.getClientRects().length > 0)
@@ -102,6 +102,8 @@ def _horizontal_overflow(page: Page) -> float:
 
 @pytest.mark.parametrize("path", FILTER_PAGES)
 def test_filter_controls_line_up_on_a_desktop(browser, where, path):
+    if where[1]:
+        pytest.skip("the static copy pages its lists but filters only through its search")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     page.goto(_url(where, path))
@@ -120,6 +122,8 @@ def test_filter_controls_line_up_on_a_desktop(browser, where, path):
 
 @pytest.mark.parametrize("path", [*FILTER_PAGES, ""])
 def test_forms_fit_a_phone(browser, where, path):
+    if where[1] and path:
+        pytest.skip("the static copy pages its lists but filters only through its search")
     context = browser.new_context(viewport=PHONE, device_scale_factor=2)
     page = context.new_page()
     page.goto(_url(where, path))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, literal, select, tuple_
+from sqlalchemy import and_, case, func, literal, select, tuple_
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key
@@ -52,6 +52,7 @@ class Listing:
     filters: tuple[tuple[str, str], ...] = ()
     """(facet, value) pairs, all of which a record must have."""
     date_from: str | None = None
+    """On or after; a record dated to a month or a year only if all of it is."""
     date_to: str | None = None
     """On or before, to the precision given (`2025` takes all of 2025)."""
     words: str | None = None
@@ -122,14 +123,22 @@ def _matching(connection: Connection, listing: Listing) -> list[Any]:
                 )
             )
         )
+    # A date known to the month or year spans it: a record is kept when all of its span
+    # lies within the dates asked for, which span theirs too (`to=2025` takes all 2025).
     if listing.date_from:
-        conditions.append(records.c.date >= listing.date_from)
+        conditions.append(records.c.date + "-01-01" >= listing.date_from)
     if listing.date_to:
-        size = len(listing.date_to)
-        conditions.append(func.substr(records.c.date, 1, size) <= listing.date_to)
+        conditions.append(_last_day(records.c.date) <= _last_day(literal(listing.date_to)))
     if listing.words:
         conditions.append(records.c.pk.in_(matching_pks(connection, listing.words)))
     return conditions
+
+
+def _last_day(date: Any) -> Any:
+    """The last day a partial date can mean, as text to compare (a month's is its 31st:
+    enough to order, since no day is later)."""
+    size = func.length(date)
+    return case((size == 4, date + "-12-31"), (size == 7, date + "-31"), else_=date)
 
 
 def page(connection: Connection, listing: Listing) -> tuple[list[StoredRecord], str | None]:

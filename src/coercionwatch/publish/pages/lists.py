@@ -38,6 +38,7 @@ def query_of(listing: Listing, **changes: Any) -> str:
             "q": listing.words,
             "sort": sort_param(listing),
             "after": listing.after,
+            "size": listing.size if listing.size != PAGE_SIZE else None,
         }
     )
     params.update(changes)

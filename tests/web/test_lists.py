@@ -1,0 +1,94 @@
+"""List pages and their JSON twins over a generated record, on both databases: filters,
+facets and pages as a reader follows them, downloads of exactly what is filtered, and a
+page that reads about one page of records whatever the size of the record."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coercionwatch.publish.pages.lists import list_page
+from coercionwatch.publish.view import PublicView
+from coercionwatch.store.listing import Listing
+from coercionwatch.web import create_app
+from tests.helpers import import_files, write_lines
+from tests.store.test_listing import _records
+
+SITE = "https://coercion.test"
+
+
+@pytest.fixture
+def listed_store(store, tmp_path):
+    import_files(store, write_lines(tmp_path / "records.jsonl", _records()))
+    return store
+
+
+@pytest.fixture
+def client(listed_store):
+    return TestClient(create_app(listed_store, site=SITE))
+
+
+def test_a_list_page_reads_about_one_page_of_records(listed_store):
+    with listed_store.reading() as connection:
+        view = PublicView(connection)
+        page = list_page(view, Listing("measure", size=10))
+        assert len(page.data["records"]) == 10
+        assert view.materialised == 10
+        view = PublicView(connection)
+        list_page(view, Listing("response", size=5))
+        # five responses, and the measures they answer, named in the facet beside them
+        assert view.materialised <= 5 + 10
+
+
+def test_following_facets_and_pages(client):
+    first = client.get("/api/measures", params={"size": 10}).json()
+    assert first["count"] == 45 and len(first["records"]) == 10
+    designation = next(v for v in first["facets"]["type"]["values"] if v["value"] == "designation")
+    assert designation["label"] == "Sanctions designation" and designation["count"] == 15
+    narrowed = client.get("/api/measures" + designation["href"]).json()
+    assert narrowed["count"] == 15
+    assert all(r["type"] == "designation" for r in narrowed["records"])
+    chosen = next(v for v in narrowed["facets"]["type"]["values"] if v["selected"])
+    assert chosen["value"] == "designation" and "type=" not in chosen["href"]
+    seen = [r["id"] for r in narrowed["records"]]
+    following = client.get("/api/measures" + narrowed["nextUrl"]).json()
+    seen += [r["id"] for r in following["records"]]
+    assert following["next"] is None and len(seen) == len(set(seen)) == 15
+
+
+def test_downloads_hold_exactly_what_is_filtered(client):
+    params = {"type": "designation", "status": "active"}
+    listed = client.get("/api/measures", params={**params, "size": 500}).json()
+    rows = list(csv.DictReader(io.StringIO(client.get("/measures.csv", params=params).text)))
+    as_json = client.get("/measures.json", params=params).json()
+    wanted = [r["id"] for r in listed["records"]]
+    assert [r["id"] for r in rows] == wanted == [r["id"] for r in as_json]
+    assert wanted and all(r["status"] == "active" for r in as_json)
+
+
+def test_bad_list_parameters_are_named(client):
+    for params, name in (
+        ({"type": "not-a-type"}, "type"),
+        ({"sort": "colour"}, "sort"),
+        ({"after": "not-a-token"}, "after"),
+        ({"size": "0"}, "size"),
+    ):
+        answer = client.get("/api/measures", params=params)
+        assert answer.status_code == 422
+        assert answer.json()["error"][0]["loc"] == ["query", name]
+
+
+def test_search_pages_and_counts_by_kind(client):
+    first = client.get("/api/search", params={"q": "person"}).json()
+    kinds = {f["value"]: f["count"] for f in first["facets"]["kind"]}
+    assert kinds["actor"] == 20 and first["count"] == sum(kinds.values())
+    assert len(first["hits"]) == 20 and first["nextUrl"]
+    actors = client.get("/api/search", params={"q": "person", "kind": "actor", "page": 2}).json()
+    assert actors["count"] == 20 and actors["hits"] == [] and actors["nextUrl"] is None
+    assert all(
+        h["kind"] == "actor"
+        for h in client.get("/api/search", params={"q": "person", "kind": "actor"}).json()["hits"]
+    )
