@@ -41,7 +41,7 @@ from .pages.timeline import timeline, timeline_page
 from .render import render
 from .seed import dumps_envelope, seed_envelope
 from .sitemap import sitemap_files
-from .view import PublicView, RecordCache
+from .view import ListAnswer, PublicView, RecordCache
 
 
 @dataclass
@@ -90,12 +90,17 @@ class Pages:
         return record_page(view, kind, record_id)
 
     def paged(
-        self, section: str, listing: Listing, build: Callable[[PublicView, Listing], Page]
+        self,
+        section: str,
+        listing: Listing,
+        build: Callable[[PublicView, Listing, ListAnswer], Page],
     ) -> Iterator[Page]:
-        """A list's pages: `section/`, then `section/page/2/`… linked to each other."""
+        """A list's pages: `section/`, then `section/page/2/`… linked to each other, each
+        with the count and facets of the whole list, counted once."""
+        whole = self.view().list(listing)
         number = 1
         while True:
-            page = build(self.view(), listing)
+            page = build(self.view(), listing, whole)
             if number > 1:
                 page.path = f"{section}/page/{number}"
                 page.data["previousPage"] = (

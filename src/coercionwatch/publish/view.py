@@ -163,10 +163,17 @@ class PublicView:
 
     # --- lists
 
-    def list(self, wanted: Listing, *, facets: bool = True) -> ListAnswer:
+    def list(
+        self, wanted: Listing, *, facets: bool = True, known: ListAnswer | None = None
+    ) -> ListAnswer:
+        """A page of a list with its count and facets; `known` is an answer for another
+        page of the same list, whose count and facets this one shares (a static site
+        writes every page of a list from one state of the record)."""
         rows, after = listing.page(self.connection, wanted)
         records = self._project(rows)
         self.learn_names((k, t) for r in records for _, k, t in pointers(r))
+        if known is not None:
+            return ListAnswer(records, after, known.count, known.facets)
         count = listing.total(self.connection, wanted)
         counts = listing.facet_counts(self.connection, wanted) if facets else {}
         return ListAnswer(records, after, count, counts)

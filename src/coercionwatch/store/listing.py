@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, case, func, literal, select, tuple_
+from sqlalchemy import and_, case, func, intersect, literal, literal_column, select, tuple_
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key
@@ -25,7 +25,8 @@ from .schema import facets, records, refs
 from .search import matching_pks
 
 SORTS: dict[str, Any] = {
-    "date": func.coalesce(records.c.date, ""),
+    # '' written into the statement, not bound: only then is it the indexed expression.
+    "date": func.coalesce(records.c.date, literal_column("''")),
     "name": records.c.title,
     "type": records.c.type,
     "status": records.c.status,
@@ -145,12 +146,18 @@ def page(connection: Connection, listing: Listing) -> tuple[list[StoredRecord], 
     """One page of the list, and the token of the page after it (None on the last)."""
     key = SORTS[listing.sort]
     conditions = _matching(connection, listing)
+    # One kind: its listing index is in (sort, id) order after the kind, so the edge is
+    # (sort, id) and the page is an index range. Several kinds add the kind to the edge.
+    single = len(listing.kinds) == 1
+    columns = (key, records.c.id) if single else (key, records.c.kind, records.c.id)
     if listing.after:
         value, kind, record_id = read_token(listing.after)
-        edge = tuple_(key, records.c.kind, records.c.id)
-        bound = tuple_(literal(value), literal(kind), literal(record_id))
+        edge = tuple_(*columns)
+        values = (value, record_id) if single else (value, kind, record_id)
+        bound = tuple_(*(literal(v) for v in values))
         conditions.append(edge < bound if listing.descending else edge > bound)
-    columns = (key, records.c.kind, records.c.id)
+        # Implied by the edge, but SQLite starts an index range only from a plain bound.
+        conditions.append(key <= value if listing.descending else key >= value)
     order = [c.desc() for c in columns] if listing.descending else list(columns)
     rows = connection.execute(
         current_rows(key.label("sort_key"))
@@ -182,17 +189,29 @@ def total(connection: Connection, listing: Listing) -> int:
     ).scalar_one()
 
 
+def _members(connection: Connection, listing: Listing) -> Any:
+    """The keys of the records listed, as a subquery: from the facet table alone when only
+    facets filter (its rows hold the projection's verdict), else from the records."""
+    if listing.date_from or listing.date_to or listing.words or listing.involving:
+        return select(records.c.pk.label("record_pk")).where(and_(*_matching(connection, listing)))
+    kinds = listing.kinds
+    each = [
+        select(facets.c.record_pk).where(
+            facets.c.kind.in_(kinds),
+            facets.c.facet == facet,
+            facets.c.shown.is_(True),
+            facets.c.value == value,
+        )
+        for facet, value in listing.filters
+    ]
+    return each[0] if len(each) == 1 else intersect(*each)
+
+
 def facet_counts(
     connection: Connection, listing: Listing, limit: int = FACET_CHOICES
 ) -> dict[str, list[tuple[str, int]]]:
     """For each facet of the kind, its most frequent values among the records listed (the
     values filtered by always among them), most frequent first."""
-    narrowed = bool(listing.filters or listing.date_from or listing.date_to or listing.words)
-    members = (
-        select(records.c.pk).where(and_(*_matching(connection, listing))) if narrowed else None
-    )
-    chosen = dict(listing.filters)
-    found: dict[str, list[tuple[str, int]]] = {}
     if isinstance(listing.kind, tuple):
         counted = func.count().label("n")
         query = (
@@ -201,25 +220,41 @@ def facet_counts(
             .group_by(records.c.kind)
             .order_by(counted.desc(), records.c.kind)
         )
-        found["kind"] = [(r.value, r.n) for r in connection.execute(query)]
-        return found
-    for name, facet in facets_of(listing.kind).items():
-        if not facet.counted:
-            continue
-        counted = func.count().label("n")
-        query = select(facets.c.value, counted).where(
-            facets.c.kind == listing.kind, facets.c.facet == name, facets.c.shown.is_(True)
+        return {"kind": [(r.value, r.n) for r in connection.execute(query)]}
+    names = [name for name, facet in facets_of(listing.kind).items() if facet.counted]
+    narrowed = listing.filters or listing.date_from or listing.date_to or listing.words
+    if narrowed:
+        # One pass from the records listed to their facet rows: a narrowed list is small.
+        members = _members(connection, listing).subquery("members")
+        rows = connection.execute(
+            select(facets.c.facet, facets.c.value, func.count().label("n"))
+            .select_from(members.join(facets, facets.c.record_pk == members.c.record_pk))
+            .where(facets.c.facet.in_(names), facets.c.shown.is_(True))
+            .group_by(facets.c.facet, facets.c.value)
         )
-        if members is not None:
-            query = query.where(facets.c.record_pk.in_(members))
-        query = query.group_by(facets.c.value).order_by(counted.desc(), facets.c.value)
-        rows = [(r.value, r.n) for r in connection.execute(query.limit(limit))]
-        if name in chosen and chosen[name] not in {v for v, _ in rows}:
-            rows.extend(
-                (r.value, r.n)
-                for r in connection.execute(query.where(facets.c.value == chosen[name]))
-            )
-        found[name] = rows
+        every: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+        for row in rows:
+            every[row.facet].append((row.value, row.n))
+        chosen = dict(listing.filters)
+        found = {}
+        for name, values in every.items():
+            ranked = sorted(values, key=lambda vc: (-vc[1], vc[0]))
+            top = ranked[:limit]
+            top += [vc for vc in ranked[limit:] if vc[0] == chosen.get(name)]
+            found[name] = top
+        return found
+    found = {}
+    for name in names:
+        # The whole list: each facet an index-only count of its own rows.
+        counted = func.count().label("n")
+        query = (
+            select(facets.c.value, counted)
+            .where(facets.c.kind == listing.kind, facets.c.facet == name, facets.c.shown.is_(True))
+            .group_by(facets.c.value)
+            .order_by(counted.desc(), facets.c.value)
+            .limit(limit)
+        )
+        found[name] = [(r.value, r.n) for r in connection.execute(query)]
     return found
 
 

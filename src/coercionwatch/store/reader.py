@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, func, literal_column, select, tuple_
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, Record, UpdateNote, load_record
@@ -257,7 +257,8 @@ def shown_referrers(
         select(func.count()).select_from(records).where(records.c.deleted.is_(False), *conditions)
     ).scalar_one()
     query = current_rows().where(*conditions)
-    query = query.order_by(func.coalesce(records.c.date, "").desc(), records.c.id).limit(limit)
+    newest = func.coalesce(records.c.date, literal_column("''")).desc()
+    query = query.order_by(newest, records.c.id).limit(limit)
     return [stored(row) for row in connection.execute(query)], count
 
 

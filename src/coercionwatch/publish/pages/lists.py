@@ -11,7 +11,7 @@ import pycountry
 from coercionwatch.model import KINDS, Record, stored_body, vocabulary_fields
 from coercionwatch.model.facets import Facet, facets_of, values_at
 from coercionwatch.model.labels import label
-from coercionwatch.publish.view import PublicView
+from coercionwatch.publish.view import ListAnswer, PublicView
 from coercionwatch.store.listing import SORTS, Listing
 
 from .common import KIND_TITLES, Page, cards, section_of
@@ -118,9 +118,10 @@ def facet_panels(
     return found
 
 
-def list_page(view: PublicView, listing: Listing) -> Page:
+def list_page(view: PublicView, listing: Listing, known: ListAnswer | None = None) -> Page:
+    """`known`: the answer for another page of this list, whose count and facets it shares."""
     kind = listing.kind
-    answer = view.list(listing)
+    answer = view.list(listing, known=known)
     sorts = sorts_of(kind)
     data = {
         "kind": kind,

@@ -4,7 +4,7 @@ repeat the measures listed beside it."""
 
 from __future__ import annotations
 
-from coercionwatch.publish.view import PublicView
+from coercionwatch.publish.view import ListAnswer, PublicView
 from coercionwatch.store.listing import Listing
 
 from .common import Page, cards
@@ -13,8 +13,9 @@ from .lists import query_of
 EVENT_KINDS = ("measure", "response", "countermeasure", "incident")
 
 
-def timeline_page(view: PublicView, listing: Listing) -> Page:
-    answer = view.list(listing)
+def timeline_page(view: PublicView, listing: Listing, known: ListAnswer | None = None) -> Page:
+    """`known`: the answer for another page of this list, whose count and facets it shares."""
+    answer = view.list(listing, known=known)
     actor = listing.involving[1] if listing.involving else None
     data = {
         "filters": {

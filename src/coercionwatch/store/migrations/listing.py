@@ -40,3 +40,8 @@ def add_listing_schema() -> None:
             f"CREATE INDEX IF NOT EXISTS ix_records_list_{name} ON records"
             f" (kind, visibility, withheld, deleted, {expression}, id)"
         )
+    # The timeline lists several kinds in one order: by date first, then kind and id.
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_records_timeline ON records"
+        " (visibility, withheld, deleted, coalesce(date, ''), kind, id)"
+    )
