@@ -253,13 +253,17 @@ def shown_referrers(
         .distinct()
     )
     conditions = (records.c.kind == from_kind, records.c.id.in_(pointing), shown_publicly())
+    query = current_rows().where(*conditions)
+    newest = func.coalesce(records.c.date, literal_column("''")).desc()
+    found = [
+        stored(row) for row in connection.execute(query.order_by(newest, records.c.id).limit(limit))
+    ]
+    if limit is None or len(found) < limit:
+        return found, len(found)  # all of them: no need to count
     count = connection.execute(
         select(func.count()).select_from(records).where(records.c.deleted.is_(False), *conditions)
     ).scalar_one()
-    query = current_rows().where(*conditions)
-    newest = func.coalesce(records.c.date, literal_column("''")).desc()
-    query = query.order_by(newest, records.c.id).limit(limit)
-    return [stored(row) for row in connection.execute(query)], count
+    return found, count
 
 
 def shown_many(connection: Connection, keys: list[Key]) -> list[StoredRecord]:

@@ -69,10 +69,12 @@ def incident_page(view: PublicView, slug: str, site: str) -> Page | None:
     measures, measure_count = view.pointing_at(
         "incident", [slug], "measure", "incident", limit=MEASURES_SHOWN
     )
-    its_measures = reader.shown_pointing("incident", slug, "measure", ("incident",))
-    responses, response_count = view.pointing_at(
-        "measure", its_measures, "response", "answers.measure", limit=MEASURES_SHOWN
-    )
+    responses, response_count = [], 0
+    if measures:
+        its_measures = reader.shown_pointing("incident", slug, "measure", ("incident",))
+        responses, response_count = view.pointing_at(
+            "measure", its_measures, "response", "answers.measure", limit=MEASURES_SHOWN
+        )
     data = {
         "record": record,
         "hasAccount": bool(_TAG.sub("", record.get("contentHtml") or "").strip()),
