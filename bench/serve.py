@@ -109,6 +109,37 @@ def resident(pid: int) -> tuple[float, float]:
     return now, peak
 
 
+def cpu_ticks(pid: int) -> int:
+    """CPU time (clock ticks) a process and its descendants have used so far."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def settle(pid: int, seconds: float = 1_800) -> float:
+    """Wait until a server has finished the requests wrk left behind (it uses under a tenth
+    of a core for half a second), so that they do not slow the next measurement; how long
+    that took."""
+    started = time.monotonic()
+    deadline = started + seconds
+    before = cpu_ticks(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_ticks(pid)
+        if (now - before) / os.sysconf("SC_CLK_TCK") < 0.05:
+            break
+        before = now
+    return time.monotonic() - started
+
+
 LUA = """
 math.randomseed(14203)
 local paths = {}
@@ -377,6 +408,7 @@ def main() -> None:
                 loads.setdefault(page, {})[server.name] = load(
                     f"{server.name}-{page}", server.base, server.paths[page], args.out, args.seconds
                 )
+                console.print(f"  settled {settle(server.process.pid):.1f} s after wrk stopped")
         for server in servers:
             server.rss["after load"], _ = resident(server.process.pid)
         written = {
