@@ -117,6 +117,19 @@ STATES = (
 
 GIVEN = "Amara Bruno Chen Dalia Emeka Farah Goran Hana Ivo Jun Kemal Lina Mateus Nadia".split()
 FAMILY = "Okafor Petrov Quispe Rahman Silva Tanaka Umarov Vidal Weber Xu Yilmaz Zeller".split()
+PLACES = tuple(
+    "Abuja Accra Addis Algiers Amman Ankara Arusha Asuncion Athens Baghdad Baku Bamako Bangkok "
+    "Beirut Belgrade Berlin Bishkek Bogota Brasilia Bratislava Brussels Bucharest Budapest Cairo "
+    "Canberra Caracas Colombo Conakry Dakar Damascus Dhaka Dili Doha Dublin Freetown Gaborone "
+    "Geneva Hanoi Harare Helsinki Islamabad Jakarta Juba Kabul Kampala Kathmandu Khartoum Kigali "
+    "Kinshasa Kyiv Libreville Lilongwe Lisbon Lome Luanda Lusaka Madrid Managua Manila Maputo "
+    "Maseru Minsk Monrovia Montevideo Moscow Nairobi Niamey Nicosia Oslo Ottawa Ouagadougou "
+    "Panama Paris Prague Pretoria Quito Rabat Riga Santiago Sarajevo Seoul Skopje Sofia Stockholm "
+    "Taipei Tallinn Tashkent Tbilisi Tehran Tirana Tokyo Tripoli Tunis Ulaanbaatar Vienna "
+    "Vilnius Warsaw Windhoek Yaounde Yerevan Zagreb".split()
+)
+"""Where a record says something was reported from: one place a record, so a search for a
+place finds about one record in a hundred, where each of WORDS is in most of them."""
 SOURCE_TYPES = ("article", "statement", "legal-text", "court-record", "fact-check")
 LAST_DAY = datetime.date(2026, 10, 31)
 """No record is dated after this: the generated archive ends before the benchmark runs."""
@@ -149,6 +162,11 @@ def paragraph(rng: random.Random, sentences: int) -> str:
     return " ".join(sentence(rng, rng.randint(10, 18)) for _ in range(sentences))
 
 
+def reported(rng: random.Random, sentences: int) -> str:
+    """A paragraph that names one of PLACES."""
+    return f"{paragraph(rng, sentences)} Reported from {rng.choice(PLACES)}."
+
+
 @dataclass
 class Cast:
     """The ids later kinds point at, held while the earlier kinds are written."""
@@ -176,7 +194,7 @@ def sources(rng: random.Random, cast: Cast) -> Iterator[dict]:
             "publisher": f"The {rng.choice(WORDS).title()} Review",
             "published": day(rng).isoformat(),
             "language": "en",
-            "text": paragraph(rng, 3),
+            "text": reported(rng, 3),
         }
 
 
@@ -196,7 +214,7 @@ def actors(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
             "country": code,
             "region": region,
             "romeStatute": rng.choice(terms("rome-statute-status")),
-            "summary": paragraph(rng, 2),
+            "summary": reported(rng, 2),
             "sources": cast.cite(rng),
         }
     for n in range(total - state_count):
@@ -208,7 +226,7 @@ def actors(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
                 "type": "organisation",
                 "name": f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} Network",
                 "country": rng.choice(cast.codes),
-                "summary": paragraph(rng, 2),
+                "summary": reported(rng, 2),
                 "sources": cast.cite(rng),
             }
         else:
@@ -220,7 +238,7 @@ def actors(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
                 "name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
                 "nationality": [rng.choice(cast.codes)],
                 "roles": [{"title": rng.choice(("Judge", "Prosecutor", "Registrar", "Counsel"))}],
-                "summary": paragraph(rng, 2),
+                "summary": reported(rng, 2),
                 "sources": cast.cite(rng),
             }
         cast.targets.append(actor)
@@ -256,7 +274,7 @@ def measures(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
                 "agency": f"Ministry of {rng.choice(WORDS).title()}",
                 "legalBasis": [{"text": f"Order {rng.randint(1000, 99999)}"}],
                 "reason": sentence(rng, 18),
-                "summary": paragraph(rng, 2),
+                "summary": reported(rng, 2),
                 "effects": [sentence(rng, 12) for _ in range(2)],
                 "sources": cast.cite(rng),
             }
@@ -289,7 +307,7 @@ def countermeasures(rng: random.Random, cast: Cast, total: int) -> Iterator[dict
             "status": rng.choice(statuses),
             "date": day(rng).isoformat(),
             "covers": [f"measure-{m:07d}" for m in covered],
-            "summary": paragraph(rng, 3),
+            "summary": reported(rng, 3),
             "sources": cast.cite(rng),
         }
 
@@ -313,7 +331,7 @@ def responses(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
             "channel": rng.choice(channels),
             "answers": [{"measure": f"measure-{answered:07d}"}],
             "quote": sentence(rng, 10),
-            "summary": paragraph(rng, 2),
+            "summary": reported(rng, 2),
             "sources": cast.cite(rng),
         }
 

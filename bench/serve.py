@@ -9,7 +9,8 @@ process; `wrk` (Debian's package) drives it from a second process on 127.0.0.1.
 Reported side by side, with ratios: resident memory after the first answer, after the load
 runs and after the writes; the time from spawning the server to its first answer; p50, p99
 and requests per second of one record as JSON, a list with two filters and five facets, and
-a search; and the time of the request made right after a one-record write (ours: a
+a search (for a common word, in most records, and for a place, in about one in a hundred);
+and the time of the request made right after a one-record write (ours: a
 `coercionwatch import` of one changed measure; Datasette: an `sqlite-utils upsert` of it).
 
     .venv/bin/python bench/serve.py --records 10000 [--seconds 10] [--json]
@@ -38,7 +39,7 @@ from rich.console import Console
 from rich.table import Table
 
 from incidents import WORDS
-from records import TABLES, TEXT_FIELDS, counts, generate, terms, zipf
+from records import PLACES, TABLES, TEXT_FIELDS, counts, generate, terms, zipf
 
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).parent
@@ -154,9 +155,10 @@ end
 class Load:
     """What wrk measured for one page on one server."""
 
+    requests: int
     rate: float
-    p50: float
-    p99: float
+    p50: float | None
+    p99: float | None
     failed: int
     timeouts: int
 
@@ -184,10 +186,12 @@ def load(name: str, base: str, paths: list[str], folder: Path, seconds: int) -> 
     out = result.stdout
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
+    done = int(re.search(r"(\d+) requests in", out).group(1))
     return Load(
+        requests=done,
         rate=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        p50=milliseconds(out, "50%"),
-        p99=milliseconds(out, "99%"),
+        p50=milliseconds(out, "50%") if done else None,
+        p99=milliseconds(out, "99%") if done else None,
         failed=int(failed.group(1)) if failed else 0,
         timeouts=int(timeouts.group(1)) if timeouts else 0,
     )
@@ -262,10 +266,10 @@ def start(
 
 
 def list_shape(server: Server) -> dict[str, Any]:
-    """What one list answer holds: its size, the records it returns, and which of the five
-    facets came with it (ours: under `facets`; Datasette: under `facet_results`, where a
-    facet that timed out is left out)."""
-    answer = httpx.get(server.base + server.paths["list"][0], timeout=600)
+    """What one list answer holds, asked alone: its time, size, the records it returns, and
+    which of the five facets came with it (ours: under `facets`; Datasette: under
+    `facet_results`, where a facet that timed out is left out)."""
+    ms, answer = timed_get(server.base + server.paths["list"][0])
     body = answer.json() if answer.status_code == 200 else {}
     rows = body.get("records" if server.name == "ours" else "rows") or []
     given = body.get("facets" if server.name == "ours" else "facet_results")
@@ -276,6 +280,7 @@ def list_shape(server: Server) -> dict[str, Any]:
         facets = f"lacking {', '.join(lacking)}" if lacking else "all five"
     return {
         "status": answer.status_code,
+        "ms": ms,
         "bytes": len(answer.content),
         "rows": len(rows),
         "facets": facets,
@@ -324,6 +329,7 @@ def main() -> None:
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
 
+    load_at_start = os.getloadavg()[0]
     started = time.perf_counter()
     files = generate(args.out / "data", args.records)
     share = counts(args.records)
@@ -353,6 +359,7 @@ def main() -> None:
         for _ in range(500)
     ]
     words = [rng.choice(WORDS) for _ in range(500)]
+    places = [rng.choice(PLACES) for _ in range(500)]
     facets = "".join(f"&_facet={name}" for name in FACETS)
     with files["measure"][0].open("rb") as first:
         changed = orjson.loads(first.readline())
@@ -360,6 +367,7 @@ def main() -> None:
         "record": [f"/measure/{i}.json" for i in ids],
         "list": [f"/api/measures?type={t}&status={s}" for t, s in filters],
         "search": [f"/api/search?q={w}" for w in words],
+        "search, place": [f"/api/search?q={w}" for w in places],
         "record after write": [f"/measure/{changed['id']}.json"],
         "list after write": [f"/api/measures?type={changed['type']}&status={changed['status']}"],
     }
@@ -368,6 +376,7 @@ def main() -> None:
         "record": [f"{table}/{i}.json" for i in ids],
         "list": [f"{table}.json?type={t}&status={s}{facets}" for t, s in filters],
         "search": [f"/{PEER}/search.json?q={w}" for w in words],
+        "search, place": [f"/{PEER}/search.json?q={w}" for w in places],
         "record after write": [f"{table}/{changed['id']}.json"],
         "list after write": [
             f"{table}.json?type={changed['type']}&status={changed['status']}{facets}"
@@ -402,7 +411,7 @@ def main() -> None:
         servers.append(start("datasette", commands["datasette"], peer_port, peer_paths, args.out))
         shapes = {server.name: list_shape(server) for server in servers}
         loads: dict[str, dict[str, Load]] = {}
-        for page in ("record", "list", "search"):
+        for page in ("record", "list", "search", "search, place"):
             for server in servers:
                 console.print(f"wrk: {page} on {server.name}")
                 loads.setdefault(page, {})[server.name] = load(
@@ -424,6 +433,7 @@ def main() -> None:
 
     figures = {
         "records": args.records,
+        "load average": {"at start": load_at_start, "at end": os.getloadavg()[0]},
         "kinds": counts(args.records),
         "seconds": args.seconds,
         "import": {"ours seconds": imported[0], "ours peak MiB": imported[1]}
@@ -455,9 +465,10 @@ def report(console: Console, figures: dict[str, Any]) -> None:
     for column in ("figure", "ours", "datasette", "ours/datasette", "target (issue 9)"):
         table.add_column(column, justify="right")
 
-    def row(name: str, a: float, b: float, unit: str, target: str = "") -> None:
-        ratio = f"{a / b:.2f}" if b else "-"
-        table.add_row(name, f"{a:,.1f} {unit}", f"{b:,.1f} {unit}", ratio, target)
+    def row(name: str, a: float | None, b: float | None, unit: str, target: str = "") -> None:
+        ratio = f"{a / b:.2f}" if a is not None and b else "-"
+        shown = [f"{v:,.1f} {unit}" if v is not None else "no answer" for v in (a, b)]
+        table.add_row(name, *shown, ratio, target)
 
     row("first answer after spawn", ours["first answer s"], peer["first answer s"], "s", "< 1 s")
     for when in ("after first answer", "after load", "after writes", "peak"):
@@ -467,6 +478,7 @@ def report(console: Console, figures: dict[str, Any]) -> None:
         "record": "≥ 2× req/s",
         "list": "≥ 5× req/s, p99 < 200 ms",
         "search": "≥ 5× req/s, p99 < 200 ms",
+        "search, place": "≥ 5× req/s, p99 < 200 ms",
     }
     for page, by in figures["pages"].items():
         a, b = by["ours"], by["datasette"]
@@ -474,9 +486,10 @@ def report(console: Console, figures: dict[str, Any]) -> None:
         row(f"{page}: p50", a["p50"], b["p50"], "ms")
         row(f"{page}: p99", a["p99"], b["p99"], "ms")
         for name, load in by.items():
-            if load["failed"] or load["timeouts"]:
+            if load["failed"] or load["timeouts"] or load["requests"] < 100:
                 console.print(
-                    f"[red]{page} on {name}: {load['failed']} failed, {load['timeouts']} timed out"
+                    f"[red]{page} on {name}: {load['requests']} answered, "
+                    f"{load['failed']} failed, {load['timeouts']} timed out"
                 )
     writes = figures["after write ms"]
     for page in ("list", "record"):
@@ -493,11 +506,17 @@ def report(console: Console, figures: dict[str, Any]) -> None:
     for name, server in figures["servers"].items():
         shape = server["list answer"]
         console.print(
-            f"{name} list page: {shape['status']}, {shape['bytes']:,} bytes, "
+            f"{name} list page alone: {shape['status']} in {shape['ms']:,.0f} ms, "
+            f"{shape['bytes']:,} bytes, "
             f"{shape['rows']:,} records, facets: {shape['facets']}; "
             f"stale record answers after a write: {writes[name]['stale']}"
         )
     imported = figures["import"]
+    busy = figures["load average"]
+    console.print(
+        f"load average (1 min) at start {busy['at start']:.1f}, at end {busy['at end']:.1f} "
+        f"on {os.cpu_count()} cores: other work on the machine moves every figure"
+    )
     console.print(
         f"import: ours {imported['ours seconds']:.1f} s "
         f"(peak {imported['ours peak MiB']:.0f} MiB), "
