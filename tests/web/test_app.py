@@ -358,3 +358,43 @@ def test_favicon_ico_leads_to_the_icon(client):
     answer = client.get("/favicon.ico", follow_redirects=True)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_an_incident_shows_who_was_targeted_and_who_answered(client):
+    page = client.get("/api/incident/eo-14203-designations-2025").json()
+    prost = next(t for t in page["targets"] if t["actor"] == "kimberly-prost")
+    assert prost["nationality"] == ["Canada"] and prost["role"].startswith("Judge")
+    answered = {r["id"] for r in page["responses"]}
+    measures = {m["id"] for m in page["measures"]}
+    assert answered and page["responseCount"] == len(answered)
+    for response_id in answered:
+        response = client.get(f"/response/{response_id}.json").json()
+        assert {a.get("measure") for a in response["answers"]} & measures
+    html = client.get("/incident/eo-14203-designations-2025").text
+    assert "Who was targeted" in html and "Responses to these measures" in html
+
+
+def test_an_actor_page_names_nationality_and_roles_as_people_read_them(client):
+    page = client.get("/api/actor/kimberly-prost").json()
+    assert page["nationality"] == [{"code": "CA", "name": "Canada", "id": "canada"}]
+    assert page["roles"] and not any("Organisation:" in r for r in page["roles"])
+    html = client.get("/actor/kimberly-prost").text
+    assert '<a href="/actor/canada">Canada</a>' in html
+    canada = client.get("/api/actor/canada").json()
+    assert "designation-kimberly-prost" in {m["id"] for m in canada["measuresAgainstNationals"]}
+
+
+def test_responses_filter_by_stance_actor_and_measure(client):
+    every = client.get("/api/responses", params={"size": 500}).json()
+    stance = every["facets"]["stance"]["values"][0]
+    by_stance = client.get("/api/responses", params={"stance": stance["value"]}).json()
+    assert by_stance["count"] == stance["count"]
+    assert all(r["stance"] == stance["value"] for r in by_stance["records"])
+    measure = every["facets"]["measure"]["values"][0]
+    answering = client.get("/api/responses", params={"measure": measure["value"]}).json()
+    assert answering["count"] == measure["count"]
+    actor = every["facets"]["actor"]["values"][0]
+    assert (
+        client.get("/api/responses", params={"actor": actor["value"]}).json()["count"]
+        == actor["count"]
+    )
