@@ -158,16 +158,22 @@ def _fts_query(connection: Connection, words: list[str]) -> str:
     return " ".join('"' + w.replace('"', "") + '"*' for w in words)
 
 
-def _matches(connection: Connection) -> tuple[str, str, str]:
-    """(FROM clause, match condition, rank order) of a search over the index as `s`, joined
-    to records as `r`, on this database."""
+def _matches(connection: Connection) -> tuple[str, str, str, str]:
+    """(FROM clause, match condition, score, order of the best first) of a search over the
+    index as `s`, joined to records as `r`, on this database."""
     if _postgres(connection):
         return (
             " to_tsquery('simple', :q) AS q, search_index s JOIN records r ON r.pk = s.record_pk",
             "s.document @@ q",
-            "ts_rank(s.document, q) DESC",
+            "ts_rank(s.document, q)",
+            "DESC",
         )
-    return (" search_index s JOIN records r ON r.pk = s.rowid", "search_index MATCH :q", "s.rank")
+    return (
+        " search_index s JOIN records r ON r.pk = s.rowid",
+        "search_index MATCH :q",
+        "s.rank",
+        "ASC",
+    )
 
 
 def matching_pks(connection: Connection, query: str) -> Any:
@@ -208,14 +214,19 @@ def search(
     if not words:
         return []
     params: dict[str, Any] = {"limit": limit, "offset": offset, "q": _fts_query(connection, words)}
-    source, condition, rank = _matches(connection)
-    sql = (
-        "SELECT r.kind, r.id, r.title, v.body FROM"
-        + source
-        + " JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version"
-        + f" WHERE {condition}"
+    source, condition, score, direction = _matches(connection)
+    # The page of matches is chosen on keys and scores alone; only its rows' bodies are
+    # read, so a word found in most of the record costs no more memory than a rare one.
+    chosen = (
+        f"SELECT r.pk AS pk, {score} AS score FROM{source} WHERE {condition}"
         + _filters(kind, public_only, params)
-        + f" ORDER BY {rank}, r.kind, r.id LIMIT :limit OFFSET :offset"
+        + f" ORDER BY score {direction}, r.kind, r.id LIMIT :limit OFFSET :offset"
+    )
+    sql = (
+        f"SELECT r.kind, r.id, r.title, v.body FROM ({chosen}) hits"
+        " JOIN records r ON r.pk = hits.pk"
+        " JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version"
+        f" ORDER BY hits.score {direction}, r.kind, r.id"
     )
     hits = []
     for row in connection.execute(text(sql), params):
@@ -234,7 +245,7 @@ def count_by_kind(
     if not words:
         return {}
     params: dict[str, Any] = {"q": _fts_query(connection, words)}
-    source, condition, _ = _matches(connection)
+    source, condition, _, _ = _matches(connection)
     sql = (
         f"SELECT r.kind, count(*) AS n FROM{source} WHERE {condition}"
         + _filters(None, public_only, params)
