@@ -229,6 +229,15 @@ def test_four_web_workers_on_a_new_database_all_start(database):
             assert serving.alive(), "the server stopped before all four workers started"
             assert time.monotonic() < deadline, "not all four workers opened the database"
             time.sleep(0.05)
+        # A worker opens the database while it builds the app, and listens only after.
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api", timeout=10)
+                break
+            except httpx.ConnectError:
+                assert serving.alive(), "the server stopped before it listened"
+                assert time.monotonic() < deadline, "the server never listened"
+                time.sleep(0.05)
         answers = [httpx.get(f"http://127.0.0.1:{port}/api", timeout=10) for _ in range(8)]
         assert [a.status_code for a in answers] == [200] * 8
         assert serving.alive()
