@@ -197,7 +197,7 @@ class PublicView:
         targets: list[str] | Any,
         from_kind: str,
         *paths: str,
-        limit: int | None = 50,
+        limit: int | None = 12,
     ) -> tuple[list[Record], int]:
         """Shown records of `from_kind` pointing at these records by these fields, newest
         first: at most `limit`, and how many in all."""

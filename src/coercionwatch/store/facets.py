@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from coercionwatch.model import KINDS, Key, Record, load_record, stored_body
 from coercionwatch.model.facets import FacetValue, column_values, facet_values, via_fields
 
-from .schema import facets, records, refs, stored_version, versions
+from .schema import facets, keyed, records, refs, stored_version, versions
 
 CHUNK = 500
 
@@ -40,7 +40,7 @@ def related_bodies(connection: Connection, keys: Iterable[Key]) -> dict[Key, dic
             .join(
                 versions, stored_version(versions, records.c.kind, records.c.id, records.c.version)
             )
-            .where(records.c.deleted.is_(False), tuple_(records.c.kind, records.c.id).in_(chunk))
+            .where(records.c.deleted.is_(False), keyed(records, chunk))
         )
         for row in rows:
             found[(row.kind, row.id)] = stored_body(load_record(row.kind, orjson.loads(row.body)))
@@ -171,7 +171,7 @@ def sync_shown(connection: Connection, *, pks: list[int], keys: list[Key]) -> No
             facets.update().where(facets.c.record_pk.in_(chunk)).values(shown=verdict)
         )
     for chunk in _chunks(sorted(set(keys))):
-        own = select(records.c.pk).where(tuple_(records.c.kind, records.c.id).in_(chunk))
+        own = select(records.c.pk).where(keyed(records, chunk))
         connection.execute(
             facets.update()
             .where(

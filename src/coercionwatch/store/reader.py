@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, literal_column, select, tuple_
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, Record, UpdateNote, load_record
 from coercionwatch.model.changes import field_changes
 
 from .journal import GENESIS, JournalEntry
-from .schema import journal, records, refs, stored_version, versions
+from .schema import journal, keyed, records, refs, stored_version, versions
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def shown_titles(connection: Connection, keys: Iterable[Key]) -> dict[Key, str]:
     for start in range(0, len(wanted), 500):
         rows = connection.execute(
             select(records.c.kind, records.c.id, records.c.title).where(
-                tuple_(records.c.kind, records.c.id).in_(wanted[start : start + 500]),
+                keyed(records, wanted[start : start + 500]),
                 records.c.deleted.is_(False),
                 shown_publicly(),
             )
@@ -271,9 +271,7 @@ def shown_many(connection: Connection, keys: list[Key]) -> list[StoredRecord]:
     found: list[StoredRecord] = []
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        query = current_rows().where(
-            tuple_(records.c.kind, records.c.id).in_(chunk), shown_publicly()
-        )
+        query = current_rows().where(keyed(records, chunk), shown_publicly())
         found.extend(stored(row) for row in connection.execute(query))
     return found
 
@@ -286,7 +284,7 @@ def withheld_among(connection: Connection, keys: Iterable[Key]) -> set[Key]:
     for start in range(0, len(wanted), 500):
         rows = connection.execute(
             select(records.c.kind, records.c.id).where(
-                tuple_(records.c.kind, records.c.id).in_(wanted[start : start + 500]),
+                keyed(records, wanted[start : start + 500]),
                 records.c.deleted.is_(False),
                 ~shown_publicly(),
             )

@@ -15,6 +15,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
+    or_,
 )
 
 metadata = MetaData()
@@ -121,3 +123,14 @@ def stored_version(table: Any, kind: Any, record_id: Any, version: Any) -> Any:
     """The join condition from a (kind, id, version) triple to its row in `versions`
     (or in an alias of it)."""
     return and_(table.c.kind == kind, table.c.id == record_id, table.c.version == version)
+
+
+def keyed(table: Any, keys: Any) -> Any:
+    """`(kind, id) IN keys` written as `kind = ? AND id IN (…)` for each kind: SQLite seeks
+    its (kind, id) index for that form, where a row-value list makes it scan the table."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, record_id in keys:
+        by_kind.setdefault(kind, []).append(record_id)
+    if not by_kind:
+        return false()
+    return or_(*(and_(table.c.kind == k, table.c.id.in_(ids)) for k, ids in by_kind.items()))

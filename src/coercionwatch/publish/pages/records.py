@@ -15,7 +15,7 @@ from coercionwatch.store.listing import Listing
 
 from .common import Page, cards
 
-SHOWN_REFERRERS = 50
+SHOWN_REFERRERS = 12
 """How many records pointing at one a page lists; the rest are counted, and filtered lists
 link to all of them."""
 
