@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
 import orjson
+from anyio import to_thread
 from cachetools import LRUCache
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -44,6 +45,11 @@ KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 SERVER_LINKS = Links(static=False)
 RENDERED_RECORDS = 1024
 """Record files kept serialised per process, keyed by what their content depends on."""
+THREADS = 4
+"""Requests a worker answers at once. Each holds a connection and the memory its queries
+take while they run; Starlette's default of 40 let a burst of searches keep over a
+gigabyte (each thread's allocations stay in its own malloc arena), where four keep the
+cores busy. More concurrency comes from `serve --workers N`."""
 
 TimelineQuery = Annotated[Listing, Depends(timeline_query)]
 SearchQuery = Annotated[tuple[str | None, str | None, int], Depends(search_query)]
@@ -76,7 +82,14 @@ def create_app(store: Store, *, site: str) -> FastAPI:
     nothing but the database, and a write is seen by the very next request."""
     records = RecordCache(RENDERED_RECORDS)
     rendered: LRUCache[tuple[Any, ...], bytes] = LRUCache(maxsize=RENDERED_RECORDS)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = THREADS
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Coercion Watch",
         description="The public record of coercion against international justice.",
         docs_url=None,  # add_api_docs serves them without a CDN
