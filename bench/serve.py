@@ -61,7 +61,7 @@ INDEXED = {
 }
 """The peer's indexes: every column its list pages filter or facet by."""
 
-SEARCH_SQL = " union all ".join(
+BEST_OF_EACH = " union all ".join(
     f"select * from (select '{kind}' as kind,"
     f" (select {'slug' if kind == 'incident' else 'id'} from [{table}]"
     f" where rowid = [{table}_fts].rowid) as id,"
@@ -70,7 +70,7 @@ SEARCH_SQL = " union all ".join(
     " order by rank limit 20)"
     for kind, table in TABLES.items()
 )
-SEARCH_SQL = f"select kind, id, snippet from ({SEARCH_SQL}) order by rank limit 20"
+SEARCH_SQL = f"select kind, id, snippet from ({BEST_OF_EACH}) order by rank limit 20"
 """The peer's search across all six kinds, as ours searches: each table's best 20 matches by
 bm25 (prefix match, as ours), the best 20 of those, with snippets. Datasette has no search
 across tables of its own; this is a canned query."""
