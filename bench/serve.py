@@ -61,7 +61,7 @@ INDEXED = {
 }
 """The peer's indexes: every column its list pages filter or facet by."""
 
-SEARCH_SQL = " union all ".join(
+BEST_OF_EACH = " union all ".join(
     f"select * from (select '{kind}' as kind,"
     f" (select {'slug' if kind == 'incident' else 'id'} from [{table}]"
     f" where rowid = [{table}_fts].rowid) as id,"
@@ -70,10 +70,25 @@ SEARCH_SQL = " union all ".join(
     " order by rank limit 20)"
     for kind, table in TABLES.items()
 )
-SEARCH_SQL = f"select kind, id, snippet from ({SEARCH_SQL}) order by rank limit 20"
+SEARCH_SQL = f"select kind, id, snippet from ({BEST_OF_EACH}) order by rank limit 20"
 """The peer's search across all six kinds, as ours searches: each table's best 20 matches by
 bm25 (prefix match, as ours), the best 20 of those, with snippets. Datasette has no search
 across tables of its own; this is a canned query."""
+
+
+def code_version() -> str:
+    """The commit of the coercionwatch being measured (a `+` when its tree has changes): the
+    figures belong to that code, whichever checkout the script itself comes from."""
+    import coercionwatch
+
+    tree = Path(coercionwatch.__file__).parent
+    head = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    changed = subprocess.run(
+        ["git", "-C", str(tree), "status", "--porcelain", "--", "."], capture_output=True, text=True
+    ).stdout.strip()
+    return f"{head or 'unknown'}{'+' if changed else ''} ({tree})"
 
 
 def free_port() -> int:
@@ -333,7 +348,7 @@ def main() -> None:
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
 
-    load_at_start = os.getloadavg()[0]
+    load_at_start, code_at_start = os.getloadavg()[0], code_version()
     started = time.perf_counter()
     files = generate(args.out / "data", args.records)
     share = counts(args.records)
@@ -437,6 +452,7 @@ def main() -> None:
 
     figures = {
         "records": args.records,
+        "code": {"at start": code_at_start, "at end": code_version()},
         "load average": {"at start": load_at_start, "at end": os.getloadavg()[0]},
         "kinds": counts(args.records),
         "seconds": args.seconds,
@@ -516,7 +532,8 @@ def report(console: Console, figures: dict[str, Any]) -> None:
             f"stale record answers after a write: {writes[name]['stale']}"
         )
     imported = figures["import"]
-    busy = figures["load average"]
+    busy, code = figures["load average"], figures["code"]
+    console.print(f"coercionwatch {code['at start']}, at the end {code['at end']}")
     console.print(
         f"load average (1 min) at start {busy['at start']:.1f}, at end {busy['at end']:.1f} "
         f"on {os.cpu_count()} cores: other work on the machine moves every figure"
