@@ -14,6 +14,7 @@ from sqlalchemy import delete, update
 from coercionwatch.store import Store
 from coercionwatch.store.listing import Listing, facet_counts, page, total
 from coercionwatch.store.schema import facets
+from coercionwatch.store.store import RESTATISTICS
 from tests.helpers import actor, import_files, measure, write_lines
 
 TYPES = ("designation", "threat", "visa-denial")
@@ -176,3 +177,15 @@ def test_verify_recomputes_the_facets(listed):
     messages = [fault.message for fault in store.verify()]
     assert any("facets is missing status = 'lifted'" in m for m in messages)
     assert any("facets.shown is False for stance = 'condemn'" in m for m in messages)
+
+
+def test_a_large_import_refreshes_sqlite_statistics(tmp_path):
+    """Without statistics SQLite scans an index of every record to find a few by id."""
+    with Store.open(f"sqlite:///{tmp_path / 'big.db'}") as store:
+        people = [actor(f"person-{n:04d}") for n in range(RESTATISTICS)]
+        import_files(store, write_lines(tmp_path / "people.jsonl", people))
+        with store.reading() as connection:
+            stats = connection.exec_driver_sql(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'records' LIMIT 1"
+            ).scalar()
+    assert stats is not None and int(stats.split()[0]) == RESTATISTICS

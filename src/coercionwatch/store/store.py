@@ -20,6 +20,9 @@ from .journal import ChainFault, check_chain
 from .reader import StoredRecord, Version
 from .writer import ImportSummary
 
+RESTATISTICS = 1000
+"""Records written by one import past which SQLite's table statistics are refreshed."""
+
 
 class Store:
     """Records, their versions and the journal in one SQL database (SQLite or PostgreSQL)."""
@@ -118,7 +121,18 @@ class Store:
             )
             if expected_versions:
                 summary.versions = live_versions(connection, expected_versions)
-            return summary
+        if summary.created + summary.updated >= RESTATISTICS:
+            self._analyze()
+        return summary
+
+    def _analyze(self) -> None:
+        """Refresh SQLite's table statistics after a large import: without them its planner
+        answers `kind = ? AND id IN (…)` by scanning an index of every record (2 ms where
+        0.1 ms will do at 100,000 records). PostgreSQL's autovacuum keeps its own."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self._writing() as connection:
+            connection.exec_driver_sql("ANALYZE")
 
     def save(
         self,

@@ -16,6 +16,9 @@ def listen(host: str, port: int) -> socket.socket:
     bound = socket.socket(family, socket.SOCK_STREAM)
     try:
         bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Uvicorn takes this socket by its descriptor and so never turns Nagle off on the
+        # connections it accepts; they inherit this instead (a 40 ms stall per answer).
+        bound.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         bound.bind((host, port))
     except OSError:
         bound.close()

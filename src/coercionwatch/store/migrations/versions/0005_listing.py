@@ -20,7 +20,10 @@ depends_on = None
 
 def upgrade() -> None:
     add_listing_schema()
-    rebuild_facets(op.get_bind())
+    connection = op.get_bind()
+    rebuild_facets(connection)
+    # Statistics for the planner, which picks the listing indexes well only with them.
+    connection.exec_driver_sql("ANALYZE")
 
 
 def downgrade() -> None:
