@@ -92,7 +92,8 @@ def values_at(body: Mapping[str, Any], path: str) -> list[Any]:
     return found
 
 
-def _text(value: Any) -> str | None:
+def facet_text(value: Any) -> str | None:
+    """A stored value as the facet table keeps it: `true`/`false`, digits, or the text."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str | int):
@@ -116,7 +117,7 @@ def facet_values(
                 seen.add(when[:4])
         elif source is not None:
             for path in facet.fields:
-                seen.update(t for v in values_at(source, path) if (t := _text(v)) is not None)
+                seen.update(t for v in values_at(source, path) if (t := facet_text(v)) is not None)
         for value in sorted(seen):
             yield facet.name, value, facet.points
 

@@ -68,7 +68,7 @@ def kind_chunks(kind: str, rows: Iterable[dict[str, Any]], fmt: str) -> Iterator
     yield buffer.getvalue().encode("utf-8")
 
 
-def everything_chunks(view: PublicView, site: str, generated: str) -> Iterator[bytes]:
+def everything_chunks(view: PublicView) -> Iterator[bytes]:
     """Every public record of every kind as JSON Lines: one file that re-imports as it is
     (incidents as their native records, which `import` reads like any other)."""
     for kind in KINDS:

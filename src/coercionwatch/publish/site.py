@@ -207,7 +207,7 @@ def build_site(
                 _write(staging / path, data)
                 others += 1
             others += len(write_kind_files(view, staging / "data", site=site))
-            write_atomically(staging / EVERYTHING, everything_chunks(view, site, ""))
+            write_atomically(staging / EVERYTHING, everything_chunks(view))
             _write(staging / "feed.atom", atom_feed(view, site))
             for name, content in sitemap_files(view, site, suffix="/index.html"):
                 _write(staging / name, content)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from cachetools import LRUCache
@@ -64,9 +64,6 @@ class RecordCache:
                 self._records[key] = found = stored.record
         return found
 
-    def __len__(self) -> int:
-        return len(self._records)
-
 
 @dataclass
 class ListAnswer:
@@ -92,12 +89,20 @@ class PublicView:
 
     # --- records, projected
 
+    def _withheld_for(self, records: list[Record]) -> set[Key]:
+        """Which of the records these point at (softly too) the projection withholds now."""
+        targets = {
+            (kind, target)
+            for r in records
+            for soft in (False, True)
+            for _, kind, target in pointers(r, soft=soft)
+        }
+        return reader.withheld_among(self.connection, targets)
+
     def _project(self, rows: Iterable[reader.StoredRecord]) -> list[Record]:
         loaded = [self.cache.record(row) for row in rows]
         self.materialised += len(loaded)
-        targets = {(kind, target) for r in loaded for _, kind, target in pointers(r)}
-        targets |= {(kind, target) for r in loaded for _, kind, target in pointers(r, soft=True)}
-        withheld = reader.withheld_among(self.connection, targets)
+        withheld = self._withheld_for(loaded)
         return [shown for r in loaded if (shown := project(r, withheld)) is not None]
 
     def versioned(self, kind: str, record_id: str) -> tuple[Record, tuple[Any, ...]] | None:
@@ -108,9 +113,7 @@ class PublicView:
             return None
         record = self.cache.record(row)
         self.materialised += 1
-        targets = {(k, t) for _, k, t in pointers(record)}
-        targets |= {(k, t) for _, k, t in pointers(record, soft=True)}
-        withheld = reader.withheld_among(self.connection, targets)
+        withheld = self._withheld_for([record])
         shown = project(record, withheld)
         if shown is None:
             return None
@@ -179,14 +182,14 @@ class PublicView:
         return ListAnswer(records, after, count, counts)
 
     def every(self, wanted: Listing) -> Iterator[Record]:
-        """Every record of a list, a page at a time."""
-        chunk: list[reader.StoredRecord] = []
-        for row in listing.every(self.connection, wanted):
-            chunk.append(row)
-            if len(chunk) == 500:
-                yield from self._project(chunk)
-                chunk = []
-        yield from self._project(chunk)
+        """Every record of a list, read and projected a page of 500 at a time."""
+        wanted = replace(wanted, size=500, after=None)
+        while True:
+            rows, after = listing.page(self.connection, wanted)
+            yield from self._project(rows)
+            if after is None:
+                return
+            wanted = replace(wanted, after=after)
 
     def count(self, kind: str) -> int:
         return listing.total(self.connection, Listing(kind))

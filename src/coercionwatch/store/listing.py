@@ -9,8 +9,7 @@ between two requests neither repeats nor skips a row, and page 1,000 costs what 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -70,9 +69,6 @@ class Listing:
     @property
     def kinds(self) -> tuple[str, ...]:
         return self.kind if isinstance(self.kind, tuple) else (self.kind,)
-
-    def unpaged(self) -> Listing:
-        return replace(self, after=None)
 
 
 def sorted_by(sort: str) -> tuple[str, bool]:
@@ -169,18 +165,6 @@ def page(connection: Connection, listing: Listing) -> tuple[list[StoredRecord], 
     if len(rows) <= listing.size:
         return shown, None
     return shown, _token(rows[listing.size - 1])
-
-
-def every(connection: Connection, listing: Listing, chunk: int = 500) -> Iterator[StoredRecord]:
-    """Every record of the list, in its order, a page at a time: for downloads and the
-    static site, whose memory must not grow with the list."""
-    wanted = replace(listing, size=chunk, after=None)
-    while True:
-        rows, after = page(connection, wanted)
-        yield from rows
-        if after is None:
-            return
-        wanted = replace(wanted, after=after)
 
 
 def total(connection: Connection, listing: Listing) -> int:

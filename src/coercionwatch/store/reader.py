@@ -210,10 +210,6 @@ def shown_titles(connection: Connection, keys: Iterable[Key]) -> dict[Key, str]:
     return found
 
 
-def shown_keys(connection: Connection, keys: Iterable[Key]) -> set[Key]:
-    return set(shown_titles(connection, keys))
-
-
 def shown_pointing(kind: str, record_id: str, from_kind: str, paths: tuple[str, ...]) -> Any:
     """Ids of the shown records of `from_kind` pointing at a record by these fields, as a
     subquery (the measures against an actor, whose answers a page lists next)."""

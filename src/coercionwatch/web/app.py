@@ -205,9 +205,8 @@ def create_app(store: Store, *, site: str) -> FastAPI:
     @app.get("/data/records.jsonl", tags=["data"])
     def everything() -> Response:
         """Every public record of every kind, one per line; `coercionwatch import` reads it."""
-        generated = utc_timestamp()
         return streamed(
-            lambda view: everything_chunks(view, site, generated),
+            everything_chunks,
             "application/jsonl",
             "records.jsonl",
         )
@@ -224,9 +223,7 @@ def create_app(store: Store, *, site: str) -> FastAPI:
         generated = utc_timestamp()
         media = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
         return streamed(
-            lambda view: kind_chunks(
-                kind, kind_rows(view, listing.unpaged(), site, generated), fmt
-            ),
+            lambda view: kind_chunks(kind, kind_rows(view, listing, site, generated), fmt),
             media,
             f"{SECTIONS[kind]}.{fmt}",
         )

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pycountry
 
 from coercionwatch.model import KINDS, Record, stored_body, vocabulary_fields
-from coercionwatch.model.facets import Facet, facets_of, values_at
+from coercionwatch.model.facets import Facet, facet_text, facets_of, values_at
 from coercionwatch.model.labels import label
 from coercionwatch.publish.view import ListAnswer, PublicView
 from coercionwatch.store.listing import SORTS, Listing
@@ -76,13 +76,9 @@ def column_labels(record: Record, view: PublicView) -> dict[str, str]:
         if facet.column and facet.fields:
             values = values_at(body, facet.fields[0])
             found[facet.column] = (
-                value_label(record.kind, facet, _text(values[0]), view) if values else ""
+                value_label(record.kind, facet, facet_text(values[0]) or "", view) if values else ""
             )
     return found
-
-
-def _text(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def facet_panels(
