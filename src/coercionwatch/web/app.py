@@ -37,6 +37,7 @@ from coercionwatch.publish.sitemap import sitemap_files
 from coercionwatch.store import Store
 from coercionwatch.store.listing import Listing
 
+from .answers import ANSWER_BYTES, AnswerCache
 from .apidocs import add_api_docs
 from .headers import SECURITY_HEADERS, SecurityHeaders
 from .params import BadParameter, list_query, search_query, timeline_query
@@ -74,12 +75,13 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api") or path.endswith((".json", ".atom", ".xml"))
 
 
-def create_app(store: Store, *, site: str) -> FastAPI:
+def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> FastAPI:
     """The app for one store; `site` is the public address used in urls and citations.
 
     Every answer reads the store afresh through one connection (`viewing`); the process
     keeps only bounded caches keyed by record version, so any number of workers share
-    nothing but the database, and a write is seen by the very next request."""
+    nothing but the database, and a write is seen by the very next request. `answer_bytes`
+    bounds the answers kept until the next write (`web.answers`); 0 keeps none."""
     records = RecordCache(RENDERED_RECORDS)
     rendered: LRUCache[tuple[Any, ...], bytes] = LRUCache(maxsize=RENDERED_RECORDS)
 
@@ -97,6 +99,7 @@ def create_app(store: Store, *, site: str) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AnswerCache, head=store.journal_head, max_bytes=answer_bytes)
     add_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("coercionwatch.publish", "static")]), "static")
 
@@ -375,4 +378,7 @@ def app_from_environment() -> FastAPI:
     from coercionwatch.publish import DEFAULT_SITE
 
     store = Store.open(os.environ.get("COERCIONWATCH_DB"))
-    return create_app(store, site=os.environ.get("COERCIONWATCH_SITE", DEFAULT_SITE))
+    kept = int(os.environ.get("COERCIONWATCH_ANSWER_BYTES", ANSWER_BYTES))
+    return create_app(
+        store, site=os.environ.get("COERCIONWATCH_SITE", DEFAULT_SITE), answer_bytes=kept
+    )
