@@ -260,6 +260,14 @@ def timed_get(url: str) -> tuple[float, httpx.Response]:
     return (time.perf_counter() - started) * 1000, answer
 
 
+def warm(base: str, paths: list[str]) -> None:
+    """Ask every path once, one after another, as a server in use has been asked before:
+    both servers get the same warm-up (the page cache of SQLite for both; our answers
+    kept under the journal head for ours)."""
+    for path in dict.fromkeys(paths):
+        CLIENT.get(base + path)
+
+
 @dataclass
 class Server:
     name: str
@@ -341,7 +349,19 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=10, help="write rounds")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "serve")
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no warm-up: wrk's first pass over each path is measured too",
+    )
+    parser.add_argument(
+        "--no-answers",
+        action="store_true",
+        help="ours keeps no answers between requests (COERCIONWATCH_ANSWER_BYTES=0)",
+    )
     args = parser.parse_args()
+    if args.no_answers:
+        os.environ["COERCIONWATCH_ANSWER_BYTES"] = "0"
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     console = Console(stderr=args.json, width=110)
@@ -432,6 +452,9 @@ def main() -> None:
         loads: dict[str, dict[str, Load]] = {}
         for page in ("record", "list", "search", "search, place"):
             for server in servers:
+                if not args.cold:
+                    console.print(f"warm-up: every {page} path once on {server.name}")
+                    warm(server.base, server.paths[page])
                 console.print(f"wrk: {page} on {server.name}")
                 loads.setdefault(page, {})[server.name] = load(
                     f"{server.name}-{page}", server.base, server.paths[page], args.out, args.seconds
@@ -456,6 +479,8 @@ def main() -> None:
         "load average": {"at start": load_at_start, "at end": os.getloadavg()[0]},
         "kinds": counts(args.records),
         "seconds": args.seconds,
+        "warmed": not args.cold,
+        "answersKept": not args.no_answers,
         "import": {"ours seconds": imported[0], "ours peak MiB": imported[1]}
         | {"peer seconds": peer_load},
         "servers": {
@@ -481,6 +506,8 @@ def report(console: Console, figures: dict[str, Any]) -> None:
     table = Table(
         title=f"serving {figures['records']:,} records of mixed kinds, one process each, "
         f"wrk -t2 -c32 for {figures['seconds']} s a page"
+        f"{', after one warm-up pass' if figures['warmed'] else ', cold'}"
+        f"{'' if figures['answersKept'] else ', ours keeping no answers'}"
     )
     for column in ("figure", "ours", "datasette", "ours/datasette", "target (issue 9)"):
         table.add_column(column, justify="right")

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, bindparam, func, literal_column, select
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, Record, UpdateNote, load_record
 from coercionwatch.model.changes import field_changes
 
 from .journal import GENESIS, JournalEntry
-from .schema import journal, keyed, records, refs, stored_version, versions
+from .schema import journal, records, refs, stored_version, versions
 
 
 @dataclass(frozen=True)
@@ -186,26 +186,50 @@ def withheld_keys(connection: Connection) -> set[tuple[str, str]]:
     return {(row.kind, row.id) for row in rows}
 
 
+# The statements a page asks most often, built once with bound parameters: building a
+# statement costs more than SQLite takes to answer it. Each names one kind and a list of its
+# ids (`kind = ? AND id IN (…)`), the form for which SQLite seeks its (kind, id) index.
+_IDS = bindparam("ids", expanding=True)
+_ONE_SHOWN = current_rows().where(
+    records.c.kind == bindparam("kind"), records.c.id == bindparam("id"), shown_publicly()
+)
+_SHOWN = current_rows().where(records.c.kind == bindparam("kind"), records.c.id.in_(_IDS))
+_SHOWN = _SHOWN.where(shown_publicly())
+_TITLES = select(records.c.kind, records.c.id, records.c.title).where(
+    records.c.kind == bindparam("kind"),
+    records.c.id.in_(_IDS),
+    records.c.deleted.is_(False),
+    shown_publicly(),
+)
+_WITHHELD = select(records.c.kind, records.c.id).where(
+    records.c.kind == bindparam("kind"),
+    records.c.id.in_(_IDS),
+    records.c.deleted.is_(False),
+    ~shown_publicly(),
+)
+
+
+def _by_kind(keys: Iterable[Key], size: int = 500) -> Iterator[dict[str, Any]]:
+    """Parameters for the statements above: each kind's ids, 500 at a time."""
+    ids: dict[str, list[str]] = {}
+    for kind, record_id in sorted(set(keys)):
+        ids.setdefault(kind, []).append(record_id)
+    for kind, of_kind in ids.items():
+        for start in range(0, len(of_kind), size):
+            yield {"kind": kind, "ids": of_kind[start : start + size]}
+
+
 def shown(connection: Connection, kind: str, record_id: str) -> StoredRecord | None:
     """A current record, if the projection shows it."""
-    row = connection.execute(
-        current_rows().where(records.c.kind == kind, records.c.id == record_id, shown_publicly())
-    ).first()
+    row = connection.execute(_ONE_SHOWN, {"kind": kind, "id": record_id}).first()
     return stored(row) if row else None
 
 
 def shown_titles(connection: Connection, keys: Iterable[Key]) -> dict[Key, str]:
     """The stored titles of those of these records that the projection shows."""
-    wanted = sorted(set(keys))
     found: dict[Key, str] = {}
-    for start in range(0, len(wanted), 500):
-        rows = connection.execute(
-            select(records.c.kind, records.c.id, records.c.title).where(
-                keyed(records, wanted[start : start + 500]),
-                records.c.deleted.is_(False),
-                shown_publicly(),
-            )
-        )
+    for params in _by_kind(keys):
+        rows = connection.execute(_TITLES, params)
         found.update({(row.kind, row.id): row.title for row in rows})
     return found
 
@@ -227,6 +251,32 @@ def shown_pointing(kind: str, record_id: str, from_kind: str, paths: tuple[str, 
     )
 
 
+def _referrer_conditions(record_ids: Any) -> tuple[Any, ...]:
+    pointing = (
+        select(refs.c.from_id)
+        .where(
+            refs.c.to_kind == bindparam("kind"),
+            refs.c.to_id.in_(record_ids),
+            refs.c.from_kind == bindparam("from_kind"),
+            refs.c.field.in_(bindparam("paths", expanding=True)),
+        )
+        .distinct()
+    )
+    return (records.c.kind == bindparam("from_kind"), records.c.id.in_(pointing), shown_publicly())
+
+
+def _referrer_statements(record_ids: Any) -> tuple[Any, Any]:
+    """The page of referrers (newest first, `limit` at most) and their count."""
+    conditions = _referrer_conditions(record_ids)
+    newest = func.coalesce(records.c.date, literal_column("''")).desc()
+    page = current_rows().where(*conditions).order_by(newest, records.c.id)
+    count = select(func.count()).select_from(records).where(records.c.deleted.is_(False))
+    return page, count.where(*conditions)
+
+
+_REFERRERS, _REFERRER_COUNT = _referrer_statements(_IDS)
+
+
 def shown_referrers(
     connection: Connection,
     kind: str,
@@ -236,56 +286,39 @@ def shown_referrers(
     *,
     limit: int | None = None,
 ) -> tuple[list[StoredRecord], int]:
-    """The shown records of `from_kind` that point at these records through these fields,
-    newest first, at most `limit` of them, and how many there are in all."""
-    pointing = (
-        select(refs.c.from_id)
-        .where(
-            refs.c.to_kind == kind,
-            refs.c.to_id.in_(record_ids),
-            refs.c.from_kind == from_kind,
-            refs.c.field.in_(paths),
-        )
-        .distinct()
+    """The shown records of `from_kind` that point at these records (a list of ids, or a
+    subquery of them) through these fields, newest first, at most `limit` of them, and how
+    many there are in all."""
+    page, counting = (
+        (_REFERRERS, _REFERRER_COUNT)
+        if isinstance(record_ids, list)
+        else _referrer_statements(record_ids)
     )
-    conditions = (records.c.kind == from_kind, records.c.id.in_(pointing), shown_publicly())
-    query = current_rows().where(*conditions)
-    newest = func.coalesce(records.c.date, literal_column("''")).desc()
-    found = [
-        stored(row) for row in connection.execute(query.order_by(newest, records.c.id).limit(limit))
-    ]
+    params = {"kind": kind, "from_kind": from_kind, "paths": list(paths)}
+    if isinstance(record_ids, list):
+        params["ids"] = record_ids
+    if limit is not None:
+        page = page.limit(limit)
+    found = [stored(row) for row in connection.execute(page, params)]
     if limit is None or len(found) < limit:
         return found, len(found)  # all of them: no need to count
-    count = connection.execute(
-        select(func.count()).select_from(records).where(records.c.deleted.is_(False), *conditions)
-    ).scalar_one()
-    return found, count
+    return found, connection.execute(counting, params).scalar_one()
 
 
 def shown_many(connection: Connection, keys: list[Key]) -> list[StoredRecord]:
     """Those of these records that the projection shows."""
     found: list[StoredRecord] = []
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        query = current_rows().where(keyed(records, chunk), shown_publicly())
-        found.extend(stored(row) for row in connection.execute(query))
+    for params in _by_kind(keys):
+        found.extend(stored(row) for row in connection.execute(_SHOWN, params))
     return found
 
 
 def withheld_among(connection: Connection, keys: Iterable[Key]) -> set[Key]:
     """Those of these records that exist and that the projection withholds: a shown record
     loses its pointers to them (a pointer to no record at all is a soft one, and stays)."""
-    wanted = sorted(set(keys))
     found: set[Key] = set()
-    for start in range(0, len(wanted), 500):
-        rows = connection.execute(
-            select(records.c.kind, records.c.id).where(
-                keyed(records, wanted[start : start + 500]),
-                records.c.deleted.is_(False),
-                ~shown_publicly(),
-            )
-        )
-        found.update((row.kind, row.id) for row in rows)
+    for params in _by_kind(keys):
+        found.update((row.kind, row.id) for row in connection.execute(_WITHHELD, params))
     return found
 
 
