@@ -111,6 +111,19 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
 
 
+def _luminance(colour: str) -> float:
+    """WCAG's relative luminance of `#RRGGBB`."""
+    channels = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two colours, from 1 to 21."""
+    a, b = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
 def check_counts(where: str, parties: int, answered: int) -> None:
     """A count the picture would draw wrong is refused, naming the mark."""
     if parties < 0 or answered < 0:
