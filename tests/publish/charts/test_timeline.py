@@ -131,3 +131,24 @@ def test_no_waves_is_said_in_words():
 def test_figures_it_would_draw_wrong_are_refused(point, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         wave_timeline([point], title="t")
+
+
+def test_waves_too_close_to_label_keep_their_names_on_hover_and_in_words():
+    import datetime as dt
+
+    first = dt.date(2025, 1, 1)
+    many = [
+        WavePoint(f"w{n}", (first + dt.timedelta(days=n)).isoformat(), f"Wave {n}", 1, 10, n % 11)
+        for n in range(300)
+    ]
+    chart = wave_timeline(many, title="Many")
+    root = parse(chart.svg)
+    bars = _bars(root)
+    assert len(bars) == 300
+    assert all(bar.find(f"{SVG}title").text.startswith("Wave ") for bar in bars.values())
+    assert all(bar.find(f"{SVG}text") is None for bar in bars.values())  # no label, no figure
+    assert len(rows(chart.csv)) == 300
+    assert "Wave 299 (2025-10-27, 1 measure): 2 of 10 States Parties answered (20%)" in chart.alt
+    # The few that can be labelled are.
+    few = wave_timeline(WAVES, title="Few")
+    assert all(b.find(f"{SVG}text") is not None for b in _bars(parse(few.svg)).values())

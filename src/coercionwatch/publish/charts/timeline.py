@@ -29,6 +29,7 @@ LEFT, RIGHT, TOP = 56, 40, 56
 PLOT = 220  # the bars' height at 100%
 LABEL_SIZE = 12
 LABEL_CHARS = 34
+LABEL_SPACING = 14  # pixels between bars under which their labels would run into each other
 ANSWERED = "#0072B2"
 TRACK, TRACK_LINE = "#E8EEF4", "#8CA3BA"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -73,6 +74,27 @@ def _ticks(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def _tick_label(day: dt.date, yearly: bool) -> str:
     return str(day.year) if yearly else f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def _place(
+    days: Sequence[dt.date], start: dt.date, span: int, left: float
+) -> tuple[list[float], float]:
+    """Each bar's centre and the bars' width. Waves of one day (two imposers, two
+    authorities) stand side by side around it."""
+    plot_width = WIDTH - left - RIGHT
+    xs = [left + (day - start).days / span * plot_width for day in days]
+    gaps = [b - a for a, b in itertools.pairwise(xs) if b > a] or [plot_width]
+    bar = max(4.0, min(28.0, min(gaps) * 0.7))
+    same_day = Counter(days)
+    seen: Counter[dt.date] = Counter()
+    for k, day in enumerate(days):
+        xs[k] += (seen[day] - (same_day[day] - 1) / 2) * (bar + 2)
+        seen[day] += 1
+    return xs, bar
+
+
+def _spacing(xs: Sequence[float]) -> float:
+    return min((b - a for a, b in itertools.pairwise(sorted(xs))), default=WIDTH)
 
 
 def _describe(point: WavePoint) -> str:
@@ -134,22 +156,17 @@ def wave_timeline(points: Sequence[WavePoint], *, title: str) -> Chart:
             + [(r - f * (WIDTH - RIGHT)) / (1 - f) for r, f in zip(reach, where, strict=True)]
         ),
     )
-    plot_width = WIDTH - left - RIGHT
+    xs, bar = _place([days[i] for i in order], start, span, left)
+    labelled = _spacing(xs) >= LABEL_SPACING
+    if not labelled:  # too close to write: names on hover, in the alt text and the CSV
+        left = LEFT
+        xs, bar = _place([days[i] for i in order], start, span, left)
+    crowded = bar < 24 or len(set(days)) < len(days)
 
     def x(day: dt.date) -> float:
-        return left + (day - start).days / span * plot_width
+        return left + (day - start).days / span * (WIDTH - left - RIGHT)
 
-    xs = [x(days[i]) for i in order]
-    gaps = [b - a for a, b in itertools.pairwise(xs) if b > a] or [plot_width]
-    bar = max(4.0, min(28.0, min(gaps) * 0.7))
-    # Waves of one day (two imposers, two authorities) stand side by side around it.
-    same_day = Counter(days)
-    seen: Counter[dt.date] = Counter()
-    for k, i in enumerate(order):
-        xs[k] += (seen[days[i]] - (same_day[days[i]] - 1) / 2) * (bar + 2)
-        seen[days[i]] += 1
-    crowded = bar < 24 or max(same_day.values()) > 1
-    below = max(reach) + 40
+    below = (max(reach) if labelled else 0) + 40
     baseline = TOP + 24 + PLOT
     height = baseline + below + 12
 
@@ -175,11 +192,14 @@ def wave_timeline(points: Sequence[WavePoint], *, title: str) -> Chart:
         answered = share(p.answered, p.parties) or 0.0
         figure = f"{p.answered}/{p.parties}"
         top = baseline - PLOT
-        figure_at = (
-            text_lines([figure], bx, top - 6, 11, transform=f"rotate(-45 {bx:g} {top - 6:g})")
-            if crowded
-            else text_lines([figure], bx, top - 6, 11, text_anchor="middle")
-        )
+        if not labelled:
+            figure_at = ""
+        elif crowded:
+            figure_at = text_lines(
+                [figure], bx, top - 6, 11, transform=f"rotate(-45 {bx:g} {top - 6:g})"
+            )
+        else:
+            figure_at = text_lines([figure], bx, top - 6, 11, text_anchor="middle")
         body.append(
             f'<g class="wave" data-wave="{text(p.id)}"><title>{text(_describe(p))}</title>'
             f'<rect x="{bx - bar / 2:g}" y="{top:g}" width="{bar:g}" height="{PLOT:g}"'
@@ -187,13 +207,17 @@ def wave_timeline(points: Sequence[WavePoint], *, title: str) -> Chart:
             f'<rect x="{bx - bar / 2:g}" y="{baseline - PLOT * answered:.1f}" width="{bar:g}"'
             f' height="{PLOT * answered:.1f}" fill="{ANSWERED}"/>'
             + figure_at
-            + text_lines(
-                [label],
-                bx,
-                baseline + 34,
-                LABEL_SIZE,
-                text_anchor="end",
-                transform=f"rotate(-45 {bx:g} {baseline + 34:g})",
+            + (
+                text_lines(
+                    [label],
+                    bx,
+                    baseline + 34,
+                    LABEL_SIZE,
+                    text_anchor="end",
+                    transform=f"rotate(-45 {bx:g} {baseline + 34:g})",
+                )
+                if labelled
+                else ""
             )
             + "</g>"
         )

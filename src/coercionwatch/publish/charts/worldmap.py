@@ -226,7 +226,8 @@ def _alt(title: str, states: Sequence[MapState], counts: Counter[str]) -> str:
         return ", ".join(sorted(s.name for s in states if s.status == status)) or "none"
 
     return (
-        f"{title}. A world map of {len(states)} state{'' if len(states) == 1 else 's'}: {counts['answered']} answered, "
+        f"{title}. A world map of {len(states)} state{'' if len(states) == 1 else 's'}: "
+        f"{counts['answered']} answered, "
         f"{counts['silent']} silent, {counts['non-party']} not States Parties. "
         f"Answered: {names('answered')}. Silent: {names('silent')}."
     )
