@@ -99,9 +99,11 @@ def _check(states: Sequence[MapState]) -> None:
         seen.add(state.code)
 
 
-def dot_positions(codes: Sequence[str]) -> dict[str, tuple[float, float]]:
+@functools.lru_cache(maxsize=64)
+def dot_positions(codes: frozenset[str]) -> dict[str, tuple[float, float]]:
     """Each dot at its state's point, nudged until no two overlap (the Lesser Antilles are
-    closer together than two dots are wide); a moved dot keeps a line to its point."""
+    closer together than two dots are wide); a moved dot keeps a line to its point. Kept
+    for the few sets of states maps are drawn for (the same set, wave after wave)."""
     outlines = world()["states"]
     places = {code: list(outlines[code]["point"]) for code in sorted(codes)}
     spacing = 2 * DOT_RADIUS + DOT_GAP
@@ -158,7 +160,7 @@ def world_map(states: Sequence[MapState], *, title: str) -> Chart:
         outline["d"] for code, outline in geometry["states"].items() if code not in given
     ]
     shapes = sorted(states, key=lambda s: (is_dot(s.code), s.code))  # dots on top
-    dots = dot_positions([s.code for s in states if is_dot(s.code)])
+    dots = dot_positions(frozenset(s.code for s in states if is_dot(s.code)))
     body = [
         f'<defs><pattern id="{ident}-hatch" patternUnits="userSpaceOnUse" width="4" height="4"'
         f' patternTransform="rotate(45)"><rect width="4" height="4" fill="{FILLS["silent"]}"/>'
@@ -174,7 +176,7 @@ def world_map(states: Sequence[MapState], *, title: str) -> Chart:
         name = text(_name(state))
         fill = _fill(ident, state.status)
         mark = f'<path d="{outline["d"]}"/>' if outline["d"] else ""
-        if state.code in dots:
+        if is_dot(state.code):
             x, y = dots[state.code]
             px, py = outline["point"]
             if math.hypot(x - px, y - py) > DOT_RADIUS:
