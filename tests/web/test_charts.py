@@ -3,6 +3,8 @@ axe-core, loading and running nothing under the site's policy, and drawn where t
 
 import csv
 import html
+import shutil
+from importlib.resources import files
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -52,12 +54,14 @@ def _page(folder, states) -> None:
     )
     (folder / "index.html").write_text(
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content='{PAGE_POLICY}'>"
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(PAGE_POLICY)}">'
         "<meta name='viewport' content='width=device-width'>"
-        "<title>Pictures</title></head><body><main><h1>Pictures</h1>"
+        "<link rel='stylesheet' href='style.css'><title>Pictures</title></head>"
+        "<body><main><h1>Pictures</h1>"
         f"{figures}</main></body></html>",
         "utf-8",
     )
+    shutil.copy(str(files("coercionwatch.publish") / "static" / "style.css"), folder)
 
 
 def test_the_map_is_named_state_by_state_and_axe_finds_nothing(page, tmp_path):
@@ -84,3 +88,17 @@ def test_the_map_is_named_state_by_state_and_axe_finds_nothing(page, tmp_path):
         assert page.evaluate("window.__violations") == []  # no inline style, no script
         page.locator("svg.chart-map").screenshot(path=tmp_path / "map.png")
     assert (tmp_path / "map.png").stat().st_size > 10_000
+
+
+def test_the_pictures_fit_a_phone(browser, tmp_path):
+    _page(tmp_path, _states())
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    phone = context.new_page()
+    for url in serve_folder(tmp_path):
+        phone.goto(f"{url}/index.html")
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        box = phone.locator("svg.chart-map").bounding_box()
+        assert box["width"] <= 360
+        assert box["height"] == pytest.approx(box["width"] * 539 / 1000, rel=0.02)  # its shape
+    context.close()
