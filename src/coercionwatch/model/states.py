@@ -97,6 +97,8 @@ class State:
     actor_id: str
     """The state's id as an actor of the record."""
     name: str
+    iso_name: str
+    """The ISO 3166 English short name (`Korea, Republic of`)."""
     name_fr: str
     un_member: bool
     region: str | None
@@ -138,6 +140,7 @@ def states() -> dict[str, State]:
             iso3=row["iso3"],
             actor_id=row["actor_id"],
             name=NAMES.get(code, row["name"]),
+            iso_name=row["name_en"],
             name_fr=row["name_fr"],
             un_member=row["un_member"] == "yes",
             region=row["un_regional_group"] or None,
