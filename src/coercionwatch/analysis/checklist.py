@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -35,14 +36,29 @@ class Step:
     missing: list[str]
 
 
-def participants(response: Response, actors: dict[str, Actor]) -> set[str]:
-    """Everyone a response speaks for: its actor, its named members, and the members a
-    group actor lists. Each of them counts as having answered."""
-    found = set(response.participants())
+def speaking_for(ids: Iterable[str], actors: Mapping[str, Actor]) -> set[str]:
+    """Everyone these actors speak for: themselves, and the members a group actor lists."""
+    found = set(ids)
     for actor_id in list(found):
         if actor_id in actors:
             found.update(actors[actor_id].members)
     return found
+
+
+def participants(response: Response, actors: Mapping[str, Actor]) -> set[str]:
+    """Everyone a response speaks for: its actor, its named members, and the members a
+    group actor lists. Each of them counts as having answered."""
+    return speaking_for(response.participants(), actors)
+
+
+@dataclass(frozen=True)
+class Answering:
+    """A response that leans against the measures, as the checklist reads it: where it
+    was given, and everyone it speaks for."""
+
+    id: str
+    forum: str
+    speaks_for: frozenset[str]
 
 
 def steps_for(
@@ -53,31 +69,41 @@ def steps_for(
     actors: dict[str, Actor],
 ) -> list[Step]:
     """Each step, done or open, from the responses and protections recorded for a measure."""
-    data = checklist()
     stances = vocabulary("stances")
     answering = [
-        r
+        Answering(r.id, r.forum, frozenset(participants(r, actors)))
         for r in responses
         if measure and measure.id in r.answered("measure") and stances.lean(r.stance) == "against"
     ]
     covering = [
         c for c in countermeasures if measure and measure.id in c.covers and c.status in IN_FORCE
     ]
-    who = {r.id: participants(r, actors) for r in answering}
     nationality = set(target.nationality) if target else set()
+    return checked_steps(answering, covering, nationality, actors)
+
+
+def checked_steps(
+    answering: Sequence[Answering],
+    covering: Sequence[Countermeasure],
+    nationality: set[str],
+    actors: Mapping[str, Actor],
+) -> list[Step]:
+    """Each step, done or open, from the answers against some measures (one, or a wave's),
+    the protections in force covering them, and their targets' nationalities."""
+    data = checklist()
     result = []
     for spec in data["steps"]:
         by: list[str] = []
         missing: list[str] = []
         if "actors" in spec:
-            by = [r.id for r in answering if who[r.id] & set(spec["actors"])]
+            by = [r.id for r in answering if r.speaks_for & set(spec["actors"])]
         elif "forums" in spec:
             by = [r.id for r in answering if r.forum in spec["forums"]]
         elif spec.get("every_region"):
             regions = {
                 region
                 for r in answering
-                for a in who[r.id]
+                for a in r.speaks_for
                 if a in actors and (region := actors[a].region)
             }
             groups = vocabulary("un-regions")
@@ -88,13 +114,13 @@ def steps_for(
             states = {
                 a.id for a in actors.values() if a.type == "state" and a.country in nationality
             }
-            by = [r.id for r in answering if states & who[r.id]]
-            by += [c.id for c in covering if states & set(c.actor_ids())]
+            by = [r.id for r in answering if states & r.speaks_for]
+            by += [c.id for c in covering if states & speaking_for(c.actor_ids(), actors)]
             if not nationality:
                 missing = ["the target's nationality is not recorded"]
         elif spec.get("host_state"):
             host = data.get("host_state")
-            by = [r.id for r in answering if host in who[r.id]]
-            by += [c.id for c in covering if host in c.actor_ids()]
+            by = [r.id for r in answering if host in r.speaks_for]
+            by += [c.id for c in covering if host in speaking_for(c.actor_ids(), actors)]
         result.append(Step(spec["id"], spec["label"], bool(by), by, missing))
     return result

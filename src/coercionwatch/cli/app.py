@@ -55,6 +55,8 @@ from .output import (
     search_table,
 )
 from .program import ProgramGroup, chosen, given_before
+from .reporting import report_app
+from .states import load_states, states_app
 
 app = typer.Typer(
     cls=ProgramGroup,
@@ -67,6 +69,8 @@ export_app = typer.Typer(
     cls=ProgramGroup, help="Write records out: one incident, or everything.", no_args_is_help=True
 )
 app.add_typer(export_app, name="export")
+app.add_typer(report_app, name="report")
+app.add_typer(states_app, name="states")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 AuthorOption = Annotated[
@@ -319,10 +323,11 @@ def demo(author: AuthorOption = None) -> None:
             max_bytes=DEFAULT_MAX_FILE_BYTES,
             add_only=True,
         )
+        states = load_states(store)
         counts = store.count()
     console.print(
-        f"Reference case: {summary.created} added, {summary.kept} kept "
-        "(records already here are never overwritten)."
+        f"Reference case: {summary.created + states.created} added, "
+        f"{summary.kept + states.kept} kept (records already here are never overwritten)."
     )
     console.print(rows_table("records", ["kind", "count"], sorted(counts.items())))
 
@@ -826,6 +831,7 @@ def serve(
                     max_bytes=DEFAULT_MAX_FILE_BYTES,
                     add_only=True,
                 )
+                load_states(store)
         with usable_database():
             Store.check(chosen.location)  # the workers open it, each in its own process
         os.environ["COERCIONWATCH_DB"] = database_url(chosen.location)

@@ -58,10 +58,28 @@ RecordId = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=200),
     AfterValidator(_check_record_id),
 ]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-"""ISO 3166-1 alpha-2."""
 
-Jurisdiction = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|EU|INT|UN|ICC|COE)$")]
+def _check_country(value: str) -> str:
+    import pycountry
+
+    if len(value) == 2 and pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+CountryCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)
+]
+"""ISO 3166-1 alpha-2, an assigned code (not `XX` or `ZZ`)."""
+
+INTERNATIONAL = frozenset({"EU", "UN"})
+"""Two-letter jurisdictions that are bodies, not countries."""
+
+Jurisdiction = Annotated[
+    str,
+    StringConstraints(pattern=r"^([A-Z]{2}|EU|INT|UN|ICC|COE)$"),
+    AfterValidator(lambda v: v if v in INTERNATIONAL else _check_country(v)),
+]
 """A country code, or an international body: EU, UN, ICC, COE (the Council of Europe), or
 INT for international law at large."""
 

@@ -32,6 +32,7 @@ from coercionwatch.model import (
 )
 from coercionwatch.model.types import utc_timestamp
 
+from .chronology import Chronology
 from .conflicts import check_versions
 from .database import WRITE_LOCK
 from .facets import forget_facets, write_facets
@@ -458,6 +459,7 @@ def import_records(
     invalid: dict[tuple[str, str], Location] = {}
     files: dict[str, int] = {}
     batch: list[Incoming] = []
+    chronology = Chronology()
     for item in items:
         if on_record:
             on_record()
@@ -482,6 +484,7 @@ def import_records(
             continue
         seen[key] = item.location
         summary.warnings.extend(item.warnings)
+        chronology.note(record, item.location)
         for path, target_kind, target in pointers(record):
             if (target_kind, target) not in seen:
                 referrer = (item.location, record.kind, record.id, path)
@@ -501,6 +504,9 @@ def import_records(
     problems.extend(missing_references(connection, unresolved, proposed=propose, invalid=invalid))
     unresolved_soft = {key: users for key, users in soft.items() if key not in seen}
     summary.warnings.extend(missing_references(connection, unresolved_soft, invalid=invalid))
+    too_early, doubtful = chronology.problems(connection)
+    problems.extend(too_early)
+    summary.warnings.extend(doubtful)
     summary.warnings = in_item_order(summary.warnings, files)
     if problems:
         raise InvalidInput(in_item_order(problems, files))

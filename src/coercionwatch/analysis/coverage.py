@@ -1,0 +1,484 @@
+"""Who answered: for each wave of measures, which States Parties spoke, when, how, and
+which stayed silent; per state, the legal, reputational and commercial protections.
+
+Membership is counted as of the wave's first day from the states table (model/states):
+a state whose ratification had not yet entered into force, or whose withdrawal had taken
+effect, is not a party then. Everyone a response speaks for counts as having answered
+(`checklist.speaking_for`: its actor, its named members, a group actor's members); a count
+a source reports without names (`memberCount`) is kept apart, never spread over states.
+
+Dates may be partial (`2025-06`): a response counts within N days only if its latest
+possible day is within them, and times are measured from its earliest possible day. An
+undated response counts as answered "ever" but within no window, and not at all `as_of`
+a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from coercionwatch.model import IN_FORCE, Actor, Countermeasure, Measure, Record
+from coercionwatch.model import states as reference
+from coercionwatch.model.vocabulary import vocabulary
+from coercionwatch.model.waves import first_day, last_day, wave_id
+from coercionwatch.store import coverage as queries
+
+from .checklist import Answering, Step, checked_steps, checklist, speaking_for
+
+WINDOWS = (7, 30)
+PROPOSED = frozenset({"proposed", "pending", "requested", "available"})
+"""Countermeasure statuses that mean a protection is on the table but not working yet."""
+
+
+class UnknownWave(LookupError):
+    """No wave (or measure) of that id in the record as seen."""
+
+
+@dataclass
+class Wave:
+    id: str
+    date: str
+    imposer: str
+    measures: list[Measure]
+
+    @property
+    def start(self) -> dt.date:
+        return first_day(self.date)
+
+
+@dataclass
+class StateAnswer:
+    """One State Party's answers to one wave."""
+
+    code: str
+    responses: list[str] = field(default_factory=list)
+    first: dt.date | None = None
+    latest_first: dt.date | None = None
+    """The earliest of its answers' latest possible days: what a window is judged by."""
+    leans: set[str] = field(default_factory=set)
+    channels: set[str] = field(default_factory=set)
+    forums: set[str] = field(default_factory=set)
+
+
+@dataclass
+class WaveCoverage:
+    wave: Wave
+    parties: list[str]
+    answers: dict[str, StateAnswer]
+    answered: list[str]
+    silent: list[str]
+    within: dict[int, list[str]]
+    by_region: dict[str, dict[str, int]]
+    first_answer_days: int | None
+    first_cross_regional_days: int | None
+    first_cross_regional: str | None
+    joint_counts: list[dict[str, Any]]
+    nationality: list[dict[str, Any]]
+    host_state: dict[str, Any]
+    checklist: list[Step]
+    disputes: list[reference.MembershipDispute]
+
+
+@dataclass
+class Layer:
+    status: str  # present, proposed, absent
+    by: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StateLayers:
+    code: str
+    actor_id: str | None
+    layers: dict[str, Layer]
+
+    @property
+    def gaps(self) -> list[str]:
+        return [name for name, layer in self.layers.items() if layer.status == "absent"]
+
+
+@dataclass
+class CoverageReport:
+    as_of: dt.date | None
+    within: int | None
+    public_only: bool
+    waves: list[WaveCoverage]
+    states: list[StateLayers]
+    undated: list[str]
+    state_ids: dict[str, str]
+    """Actor id of each state the record holds, by ISO code (for links)."""
+
+
+# --- waves
+
+
+def waves_of(measures: Iterable[Measure], countries: Mapping[str, str]) -> list[Wave]:
+    """The waves these measures form, oldest first; `countries` gives a state imposer's code."""
+    found: dict[str, Wave] = {}
+    for measure in measures:
+        wid = wave_id(measure, countries.get(measure.imposer))
+        if wid is None:
+            continue
+        wave = found.setdefault(wid, Wave(wid, measure.date or "", measure.imposer, []))
+        wave.measures.append(measure)
+    for wave in found.values():
+        wave.measures.sort(key=lambda m: m.id)
+    return sorted(found.values(), key=lambda w: (w.start, w.id))
+
+
+# --- counting
+
+
+def _day(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _table_code(actor_id: str) -> str | None:
+    """The ISO code of the state the table gives this actor id, if any."""
+    return next((s.code for s in reference.states().values() if s.actor_id == actor_id), None)
+
+
+def _state_actors(state_ids: Mapping[str, str]) -> dict[str, Actor]:
+    """Light actors for the checklist's regional and nationality steps."""
+    return {
+        actor_id: Actor(
+            id=actor_id,
+            name=actor_id,
+            type="state",
+            country=code,
+            region=reference.regional_group(code),
+        )
+        for actor_id, code in state_ids.items()
+    }
+
+
+def _count_wave(
+    wave: Wave,
+    rows: Sequence[queries.AnswerRow],
+    actors: Mapping[str, Actor],
+    country_of: Mapping[str, str],
+    targets: Mapping[str, Actor],
+    covering: Sequence[Countermeasure],
+    within: int | None,
+) -> WaveCoverage:
+    start = wave.start
+    parties = [s.code for s in reference.parties_as_of(start)]
+    party_set = set(parties)
+    stances = vocabulary("stances")
+    answers: dict[str, StateAnswer] = {}
+    answering: list[Answering] = []
+    first_any: dt.date | None = None
+    cross: tuple[dt.date, str] | None = None
+    joint: list[dict[str, Any]] = []
+    for row in rows:
+        speaks = speaking_for(row.speakers, actors)
+        lean = stances.lean(row.stance) or "neither"
+        if lean == "against":
+            answering.append(Answering(row.response, row.forum, frozenset(speaks)))
+        earliest = max(first_day(row.date), start) if row.date else None
+        latest = last_day(row.date) if row.date else None
+        codes = {c for a in speaks if (c := country_of.get(a)) in party_set}
+        for code in codes:
+            entry = answers.setdefault(code, StateAnswer(code))
+            entry.responses.append(row.response)
+            entry.leans.add(lean)
+            entry.channels.add(row.channel)
+            entry.forums.add(row.forum)
+            if earliest and (entry.first is None or earliest < entry.first):
+                entry.first = earliest
+            if latest and (entry.latest_first is None or latest < entry.latest_first):
+                entry.latest_first = latest
+        if codes and earliest and (first_any is None or earliest < first_any):
+            first_any = earliest
+        groups = {reference.regional_group(c) for c in codes} - {None}
+        if len(groups) >= 2 and earliest and (cross is None or (earliest, row.response) < cross):
+            cross = (earliest, row.response)
+        if row.member_count is not None and row.member_count > len(codes):
+            joint.append(
+                {
+                    "response": row.response,
+                    "actor": row.actor,
+                    "memberCount": row.member_count,
+                    "namedStatesParties": sorted(codes),
+                }
+            )
+    windows = sorted({*WINDOWS, *([within] if within is not None else [])})
+    answered_within = {
+        days: sorted(
+            c
+            for c, a in answers.items()
+            if a.latest_first is not None and (a.latest_first - start).days <= days
+        )
+        for days in windows
+    }
+    answered = answered_within[within] if within is not None else sorted(answers)
+    silent = sorted(party_set - set(answered))
+    groups = vocabulary("un-regions").terms
+    by_region = {
+        group: {
+            "parties": sum(1 for c in parties if reference.regional_group(c) == group),
+            "answered": sum(1 for c in answered if reference.regional_group(c) == group),
+        }
+        for group in groups
+    }
+    nationality = [
+        {"target": target.id, "code": code, "answered": code in answers}
+        for m in wave.measures
+        if (target := targets.get(m.target)) is not None
+        for code in target.nationality
+    ]
+    host_id = checklist().get("host_state")
+    host_code = (country_of.get(host_id) or _table_code(host_id)) if host_id else None
+    host = {"actor": host_id, "code": host_code, "answered": host_code in answers}
+    wave_measures = {m.id for m in wave.measures}
+    steps = checked_steps(
+        answering,
+        [c for c in covering if wave_measures & set(c.covers)],
+        {n["code"] for n in nationality},
+        actors,
+    )
+    return WaveCoverage(
+        wave=wave,
+        parties=parties,
+        answers=answers,
+        answered=answered,
+        silent=silent,
+        within=answered_within,
+        by_region=by_region,
+        first_answer_days=(first_any - start).days if first_any else None,
+        first_cross_regional_days=(cross[0] - start).days if cross else None,
+        first_cross_regional=cross[1] if cross else None,
+        joint_counts=joint,
+        nationality=nationality,
+        host_state=host,
+        checklist=steps,
+        disputes=reference.membership_disputes(start),
+    )
+
+
+def _layers(
+    code: str,
+    actor_id: str | None,
+    countermeasures: Sequence[Countermeasure],
+    actors: Mapping[str, Actor],
+    channels: set[str],
+) -> StateLayers:
+    layers: dict[str, Layer] = {}
+    for name in vocabulary("layers").terms:
+        taking_part = [
+            c
+            for c in countermeasures
+            if c.layer == name
+            and (
+                c.jurisdiction == code
+                or (actor_id and actor_id in speaking_for(c.actor_ids(), actors))
+            )
+        ]
+        present = [c.id for c in taking_part if c.status in IN_FORCE]
+        proposed = [c.id for c in taking_part if c.status in PROPOSED]
+        if name == "reputational" and channels:
+            layers[name] = Layer("present", present, sorted(channels))
+        elif present:
+            layers[name] = Layer("present", present)
+        elif proposed:
+            layers[name] = Layer("proposed", proposed)
+        else:
+            layers[name] = Layer("absent")
+    return StateLayers(code, actor_id, layers)
+
+
+def coverage(
+    connection: Connection,
+    *,
+    public_only: bool = True,
+    wave: str | None = None,
+    measure: str | None = None,
+    as_of: dt.date | str | None = None,
+    within: int | None = None,
+    state: str | None = None,
+) -> CoverageReport:
+    """The coverage report for every wave (or one wave, or one measure as a wave of its
+    own), counting answers given by `as_of`. With `public_only`, only what the public
+    projection shows counts. `state` (an ISO code) limits the per-state layers to it."""
+    as_of = _day(as_of)
+    state_ids = queries.state_actors(connection, public_only=public_only)
+    country_of = dict(state_ids)
+    measures = list(queries.every(connection, "measure", public_only=public_only))
+    imposers = {m.imposer: country_of[m.imposer] for m in measures if m.imposer in country_of}
+    undated = sorted(m.id for m in measures if not m.date)
+    if measure is not None:
+        chosen = [m for m in measures if m.id == measure and m.date]
+        if not chosen:
+            raise UnknownWave(f"no dated measure {measure!r}")
+        found = waves_of(chosen, imposers)
+        found[0].id = measure
+    else:
+        found = waves_of(measures, imposers)
+        if wave is not None:
+            found = [w for w in found if w.id == wave]
+            if not found:
+                raise UnknownWave(f"no wave {wave!r}")
+    if as_of is not None:
+        found = [w for w in found if w.start <= as_of]
+    in_waves = {m.id for w in found for m in w.measures}
+    rows = queries.answer_rows(
+        connection, None if wave is None and measure is None else in_waves, public_only=public_only
+    )
+    if as_of is not None:
+        rows = {pk: r for pk, r in rows.items() if r.date and first_day(r.date) <= as_of}
+    _read_joint(connection, rows, set(state_ids))
+    speakers = {s for r in rows.values() for s in r.speakers}
+    countermeasures = [
+        c
+        for c in queries.every(connection, "countermeasure", public_only=public_only)
+        if isinstance(c, Countermeasure)
+    ]
+    others = speakers | {a for c in countermeasures for a in c.actor_ids()}
+    others -= set(state_ids)
+    actors: dict[str, Actor] = _state_actors(state_ids)
+    actors.update(
+        _records_by_id(
+            queries.some(connection, [("actor", a) for a in others], public_only=public_only)
+        )
+    )
+    targets = _records_by_id(
+        queries.some(
+            connection,
+            [("actor", m.target) for m in measures if m.id in in_waves],
+            public_only=public_only,
+        )
+    )
+    by_measure: dict[str, list[queries.AnswerRow]] = {}
+    for row in rows.values():
+        for m in row.measures:
+            by_measure.setdefault(m, []).append(row)
+    covered: list[WaveCoverage] = []
+    for w in found:
+        seen: dict[str, queries.AnswerRow] = {}
+        for m in w.measures:
+            for row in by_measure.get(m.id, []):
+                seen.setdefault(row.response, row)
+        covered.append(
+            _count_wave(
+                w, list(seen.values()), actors, country_of, targets, countermeasures, within
+            )
+        )
+    channels = _channels_against(rows.values(), actors, country_of)
+    day = as_of or dt.date.today()
+    codes = [s.code for s in reference.parties_as_of(day)] if state is None else [state]
+    ids = {code: a for a, code in state_ids.items()}
+    layers = [
+        _layers(code, ids.get(code), countermeasures, actors, channels.get(code, set()))
+        for code in codes
+    ]
+    return CoverageReport(as_of, within, public_only, covered, layers, undated, ids)
+
+
+def _read_joint(
+    connection: Connection, rows: dict[int, queries.AnswerRow], states: set[str]
+) -> None:
+    """The actor and reported count of every response that is not one state speaking."""
+    joint = [pk for pk, r in rows.items() if len(r.speakers) > 1 or not r.speakers <= states]
+    queries.read_joint(connection, rows, joint)
+
+
+def _records_by_id(found: Iterable[Record]) -> dict[str, Any]:
+    return {r.id: r for r in found}
+
+
+def _channels_against(
+    rows: Iterable[queries.AnswerRow], actors: Mapping[str, Actor], country_of: Mapping[str, str]
+) -> dict[str, set[str]]:
+    """For each state, the channels of its answers against any measure: its condemnation on
+    record, the reputational layer."""
+    stances = vocabulary("stances")
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        if stances.lean(row.stance) != "against":
+            continue
+        for actor in speaking_for(row.speakers, actors):
+            if code := country_of.get(actor):
+                found.setdefault(code, set()).add(row.channel)
+    return found
+
+
+# --- the report as data for scripts
+
+
+def _days(value: dt.date | None, start: dt.date) -> int | None:
+    return (value - start).days if value else None
+
+
+def wave_json(item: WaveCoverage) -> dict[str, Any]:
+    start = item.wave.start
+    return {
+        "id": item.wave.id,
+        "date": item.wave.date,
+        "imposer": item.wave.imposer,
+        "measures": [m.id for m in item.wave.measures],
+        "statesParties": len(item.parties),
+        "answered": item.answered,
+        "silent": item.silent,
+        "answeredWithin7": item.within[7],
+        "answeredWithin30": item.within[30],
+        "answeredEver": sorted(item.answers),
+        "byRegion": item.by_region,
+        "firstAnswerDays": item.first_answer_days,
+        "firstCrossRegionalDays": item.first_cross_regional_days,
+        "firstCrossRegionalResponse": item.first_cross_regional,
+        "answers": [
+            {
+                "code": a.code,
+                "region": reference.regional_group(a.code),
+                "firstDate": a.first.isoformat() if a.first else None,
+                "days": _days(a.first, start),
+                "leans": sorted(a.leans),
+                "channels": sorted(a.channels),
+                "forums": sorted(a.forums),
+                "responses": sorted(set(a.responses)),
+            }
+            for a in sorted(item.answers.values(), key=lambda a: a.code)
+        ],
+        "reportedCounts": item.joint_counts,
+        "nationality": item.nationality,
+        "hostState": item.host_state,
+        "checklist": [
+            {"id": s.id, "label": s.label, "done": s.done, "by": s.by, "missing": s.missing}
+            for s in item.checklist
+        ],
+        "membershipDisputes": [
+            {"state": d.code, "field": d.field, "other": d.other, "note": d.note}
+            for d in item.disputes
+        ],
+    }
+
+
+def layers_json(item: StateLayers) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "actor": item.actor_id,
+        "region": reference.regional_group(item.code),
+        "layers": {
+            name: {"status": layer.status, "by": layer.by, "channels": layer.channels}
+            for name, layer in item.layers.items()
+        },
+        "gaps": item.gaps,
+    }
+
+
+def report_json(report: CoverageReport) -> dict[str, Any]:
+    return {
+        "asOf": report.as_of.isoformat() if report.as_of else None,
+        "within": report.within,
+        "public": report.public_only,
+        "waves": [wave_json(w) for w in report.waves],
+        "states": [layers_json(s) for s in report.states],
+        "undatedMeasures": report.undated,
+    }
