@@ -57,7 +57,7 @@ def _records() -> list[dict[str, Any]]:
             "actor": "canada",
             "stance": "condemn" if n % 2 else "concern",
             "forum": "national",
-            "date": f"2025-0{1 + n % 9}-01",
+            "date": f"2026-0{1 + n % 9}-01",  # after every measure it answers
             "answers": [{"measure": f"m-{n:02d}"}],
             **({"members": ["protected-witness"]} if n == 3 else {}),
         }
