@@ -326,8 +326,9 @@ def demo(author: AuthorOption = None) -> None:
         states = load_states(store)
         counts = store.count()
     console.print(
-        f"Reference case: {summary.created + states.created} added, "
-        f"{summary.kept + states.kept} kept (records already here are never overwritten)."
+        f"Reference case: {summary.created} added, {summary.kept} kept; states: "
+        f"{states.created} added, {states.kept} kept (records already here are never "
+        "overwritten)."
     )
     console.print(rows_table("records", ["kind", "count"], sorted(counts.items())))
 
