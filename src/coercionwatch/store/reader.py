@@ -193,8 +193,9 @@ _IDS = bindparam("ids", expanding=True)
 _ONE_SHOWN = current_rows().where(
     records.c.kind == bindparam("kind"), records.c.id == bindparam("id"), shown_publicly()
 )
-_SHOWN = current_rows().where(records.c.kind == bindparam("kind"), records.c.id.in_(_IDS))
-_SHOWN = _SHOWN.where(shown_publicly())
+_SHOWN = current_rows().where(
+    records.c.kind == bindparam("kind"), records.c.id.in_(_IDS), shown_publicly()
+)
 _TITLES = select(records.c.kind, records.c.id, records.c.title).where(
     records.c.kind == bindparam("kind"),
     records.c.id.in_(_IDS),
