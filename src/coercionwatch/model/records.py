@@ -58,11 +58,12 @@ class Part(BaseModel):
         for date in qualified_dates(type(self)):
             certainty = getattr(self, f"{date}_certainty")
             note = getattr(self, f"{date}_note")
-            name = to_camel(date)
             if getattr(self, date) is None and (certainty or note):
+                name = to_camel(date)
                 given = f"{name}Certainty" if certainty else f"{name}Note"
                 raise ValueError(f"{given} is given without {name}")
             if certainty == "inferred" and not note:
+                name = to_camel(date)
                 raise ValueError(
                     f"an inferred date says what it rests on: add {name}Note to {name}"
                 )
@@ -120,14 +121,20 @@ class Disputed(Record):
 
     @model_validator(mode="after")
     def _disputes_name_fields(self) -> Any:
-        names = {to_camel(name) for name in type(self).model_fields}
+        names = _disputable(type(self))
         for dispute in getattr(self, "disputes", []):
-            if dispute.field.split(".")[0] not in names - {"disputes", "id"}:
+            if dispute.field.split(".")[0] not in names:
                 raise ValueError(
                     f"a dispute names the field {dispute.field!r}, which a {self.kind} "
                     "does not have"
                 )
         return self
+
+
+@cache
+def _disputable(cls: type[Record]) -> frozenset[str]:
+    """The camelCase names of the fields a dispute may name: worked out once per kind."""
+    return frozenset(to_camel(name) for name in cls.model_fields) - {"disputes", "id"}
 
 
 class Role(Part):

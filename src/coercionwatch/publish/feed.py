@@ -20,7 +20,7 @@ def _timestamp(date: str) -> str:
 def atom_feed(view: PublicView, site: str) -> bytes:
     base = site.rstrip("/")
     latest = Listing(("measure", "response"), dated=True, size=FEED_SIZE)
-    entries = view.list(latest, facets=False).records
+    entries = view.records(latest)
     feed = FeedGenerator()
     feed.id(f"{base}/feed.atom")
     feed.title("Coercion Watch: new measures and responses")

@@ -20,7 +20,7 @@ import orjson
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import KINDS, Incident, native_record
-from coercionwatch.store import Store
+from coercionwatch.store import Store, reader
 from coercionwatch.store.listing import Listing
 
 from .bulk import everything_chunks, write_atomically, write_kind_files
@@ -30,18 +30,18 @@ from .datapackage import datapackage
 from .feed import atom_feed
 from .links import SECTIONS, Links, page_depth
 from .pages import Page
-from .pages.actors import actor_page
+from .pages.actors import ACTOR_READS, actor_page
 from .pages.data import EVERYTHING, data_page
 from .pages.home import home_page
-from .pages.incident import incident_page, incident_record
+from .pages.incident import INCIDENT_READS, incident_page, incident_record
 from .pages.lists import PAGE_SIZE, list_page
-from .pages.records import record_page
+from .pages.records import record_page, referrer_reads
 from .pages.search import error_page, search_page
 from .pages.timeline import timeline, timeline_page
 from .render import render
 from .seed import dumps_envelope, seed_envelope
 from .sitemap import sitemap_files
-from .view import ListAnswer, PublicView, RecordCache
+from .view import ListAnswer, PublicView, Reads
 
 
 @dataclass
@@ -52,17 +52,26 @@ class SiteSummary:
     index_seconds: float
 
 
+PAGES_PER_VIEW = 64
+"""Record pages written from one view, which reads ahead for all of them at once; dropping
+it after a few dozen keeps memory flat however large the record."""
+
+READS: dict[str, Reads] = {"actor": ACTOR_READS, "incident": INCIDENT_READS}
+"""What each kind's page lists of the records pointing at it, where it is not what
+`referrer_reads` gives."""
+
+
 class Pages:
-    """Each page of the site as it is built: a fresh view per page, so nothing learnt for
-    one page (names, titles) stays for the next, and memory stays flat however many."""
+    """Each page of the site as it is built, all from one transaction, whose withheld keys
+    are therefore read once."""
 
     def __init__(self, connection: Connection, site: str) -> None:
         self.connection = connection
         self.site = site
-        self.records = RecordCache()
+        self.withheld = frozenset(reader.withheld_keys(connection))
 
     def view(self) -> PublicView:
-        return PublicView(self.connection, self.records)
+        return PublicView(self.connection, self.withheld)
 
     def __iter__(self) -> Iterator[Page]:
         yield home_page(self.view())
@@ -72,17 +81,16 @@ class Pages:
             yield from self.paged(section, Listing(kind, size=PAGE_SIZE), list_page)
         yield from self.paged("timeline", timeline(size=PAGE_SIZE), timeline_page)
         for kind in KINDS:
-            for record_id in self.ids(kind):
-                page = self.record_page(kind, record_id)
-                if page is not None:
-                    yield page
+            reads = READS.get(kind) or referrer_reads(kind)
+            for record_ids in reader.shown_ids(self.connection, kind, PAGES_PER_VIEW):
+                view = self.view()
+                view.read_ahead(kind, record_ids, reads)
+                for record_id in record_ids:
+                    page = self.record_page(view, kind, record_id)
+                    if page is not None:
+                        yield page
 
-    def ids(self, kind: str) -> Iterator[str]:
-        for record in self.view().every(Listing(kind)):
-            yield record.id
-
-    def record_page(self, kind: str, record_id: str) -> Page | None:
-        view = self.view()
+    def record_page(self, view: PublicView, kind: str, record_id: str) -> Page | None:
         if kind == "incident":
             return incident_page(view, record_id, self.site)
         if kind == "actor":

@@ -36,8 +36,8 @@ TOP_PAGES = (
 def page_paths(view: PublicView) -> Iterator[str]:
     yield from TOP_PAGES
     for kind in KINDS:
-        for record_id in reader.shown_ids(view.connection, kind):
-            yield f"{kind}/{record_id}"
+        for ids in reader.shown_ids(view.connection, kind):
+            yield from (f"{kind}/{record_id}" for record_id in ids)
 
 
 def sitemap_files(view: PublicView, site: str, *, suffix: str = "") -> Iterator[tuple[str, bytes]]:

@@ -1,21 +1,20 @@
 """The public record as one request sees it: indexed queries of the store, each answer
 passed through the projection (`model.project`) as it is read.
 
-Nothing here grows with the record. The only memory kept between requests is a bounded
-cache of validated records keyed by (kind, id, version): a write makes a new version, so it
-invalidates exactly what it touched. What a record may show also depends on which of the
-records it points at are withheld; that is asked of the database on every read, never
-cached, so a record that becomes restricted disappears from the next answer.
+Nothing here grows with the record. The only memory kept between requests is the
+store's bounded cache of validated records keyed by content hash (`reader.stored`): a
+write makes a new version, so it invalidates exactly what it touched. What a record may
+show also depends on which of the records it points at are withheld; that is asked of
+the database on every read, never cached, so a record that becomes restricted disappears
+from the next answer.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from cachetools import LRUCache
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Incident, Key, Record, UpdateNote, pointers, project
@@ -45,25 +44,6 @@ def title_of(record: Record, names: Names) -> str:
 NAMED_THROUGH_ACTORS = frozenset({"measure", "response"})
 """Kinds whose readable title needs the record and its actors' names, not its stored title."""
 
-RECORD_CACHE = 4096
-"""Validated records kept per process; each is a few kilobytes."""
-
-
-class RecordCache:
-    """Validated records by (kind, id, version), least recently used dropped first."""
-
-    def __init__(self, size: int = RECORD_CACHE) -> None:
-        self._records: LRUCache[tuple[str, str, int], Record] = LRUCache(maxsize=size)
-        self._lock = threading.Lock()
-
-    def record(self, stored: reader.StoredRecord) -> Record:
-        key = (stored.record.kind, stored.record.id, stored.version)
-        with self._lock:
-            found = self._records.get(key)
-            if found is None:
-                self._records[key] = found = stored.record
-        return found
-
 
 @dataclass
 class ListAnswer:
@@ -75,14 +55,25 @@ class ListAnswer:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
+Referring = tuple[str, str, str, tuple[str, ...], int | None]
+"""What a page asks of the records pointing at one: (kind, id, from kind, fields, limit)."""
+
+Reads = tuple[tuple[str, tuple[str, ...], int], ...]
+"""What a kind's page lists of the records pointing at it: (from kind, fields, limit)."""
+
+
 @dataclass
 class PublicView:
     """The public record through one connection (one request, or one site build)."""
 
     connection: Connection
-    cache: RecordCache = field(default_factory=RecordCache)
+    withheld: frozenset[Key] | None = None
+    """Every key the projection withholds, where one transaction serves many pages (a site
+    build reads them once); otherwise each read asks the database."""
     _names: dict[Key, str] = field(default_factory=dict)
     _titles: dict[Key, str] = field(default_factory=dict)
+    _ahead: dict[Key, reader.StoredRecord | None] = field(default_factory=dict)
+    _referring: dict[Referring, tuple[list[reader.StoredRecord], int]] = field(default_factory=dict)
     materialised: int = 0
     """How many records this view has read: tests count them to show a page reads about
     one page of records, whatever the size of the record."""
@@ -91,16 +82,20 @@ class PublicView:
 
     def _withheld_for(self, records: list[Record]) -> set[Key]:
         """Which of the records these point at (softly too) the projection withholds now."""
+        if self.withheld is not None and not self.withheld:
+            return set()
         targets = {
             (kind, target)
             for r in records
             for soft in (False, True)
             for _, kind, target in pointers(r, soft=soft)
         }
+        if self.withheld is not None:
+            return targets & self.withheld
         return reader.withheld_among(self.connection, targets)
 
     def _project(self, rows: Iterable[reader.StoredRecord]) -> list[Record]:
-        loaded = [self.cache.record(row) for row in rows]
+        loaded = [row.record for row in rows]
         self.materialised += len(loaded)
         withheld = self._withheld_for(loaded)
         return [shown for r in loaded if (shown := project(r, withheld)) is not None]
@@ -108,10 +103,15 @@ class PublicView:
     def versioned(self, kind: str, record_id: str) -> tuple[Record, tuple[Any, ...]] | None:
         """The record and what its public form depends on: its version and which of the
         records it points at are withheld."""
-        row = reader.shown(self.connection, kind, record_id)
+        key = (kind, record_id)
+        row = (
+            self._ahead.pop(key)
+            if key in self._ahead
+            else reader.shown(self.connection, kind, record_id)
+        )
         if row is None:
             return None
-        record = self.cache.record(row)
+        record = row.record
         self.materialised += 1
         withheld = self._withheld_for([record])
         shown = project(record, withheld)
@@ -127,6 +127,26 @@ class PublicView:
         """Shown records by key; those not shown are left out."""
         rows = reader.shown_many(self.connection, list(keys))
         return {(r.kind, r.id): r for r in self._project(rows)}
+
+    def read_ahead(self, kind: str, record_ids: list[str], reads: Reads) -> None:
+        """Read at once, for the pages about to be written of these records, the records,
+        what each page lists of those pointing at them, and the names all of these show: a
+        query for each instead of one per page. Each page takes its part once."""
+        rows = {
+            r.record.id: r
+            for r in reader.shown_many(self.connection, [(kind, i) for i in record_ids])
+        }
+        self._ahead.update({(kind, i): rows.get(i) for i in record_ids})
+        read = [row.record for row in rows.values()]
+        for from_kind, paths, limit in reads:
+            each = reader.shown_referrers_of_each(
+                self.connection, kind, list(rows), from_kind, paths, limit=limit
+            )
+            for record_id in rows:
+                found = each.get(record_id, ([], 0))
+                self._referring[(kind, record_id, from_kind, paths, limit)] = found
+                read.extend(row.record for row in found[0])
+        self.learn_titles((k, t) for r in read for _, k, t in pointers(r))
 
     # --- names, for headings and links
 
@@ -174,12 +194,16 @@ class PublicView:
         writes every page of a list from one state of the record)."""
         rows, after = listing.page(self.connection, wanted)
         records = self._project(rows)
-        self.learn_names((k, t) for r in records for _, k, t in pointers(r))
         if known is not None:
             return ListAnswer(records, after, known.count, known.facets)
         count = listing.total(self.connection, wanted)
         counts = listing.facet_counts(self.connection, wanted) if facets else {}
         return ListAnswer(records, after, count, counts)
+
+    def records(self, wanted: Listing) -> list[Record]:
+        """A page of a list's records alone, for a page that shows no count of them."""
+        rows, _ = listing.page(self.connection, wanted)
+        return self._project(rows)
 
     def every(self, wanted: Listing) -> Iterator[Record]:
         """Every record of a list, read and projected a page of 500 at a time."""
@@ -204,12 +228,15 @@ class PublicView:
     ) -> tuple[list[Record], int]:
         """Shown records of `from_kind` pointing at these records by these fields, newest
         first: at most `limit`, and how many in all."""
-        rows, count = reader.shown_referrers(
-            self.connection, kind, targets, from_kind, paths, limit=limit
-        )
-        records = self._project(rows)
-        self.learn_names((k, t) for r in records for _, k, t in pointers(r))
-        return records, count
+        one = isinstance(targets, list) and len(targets) == 1
+        asked = (kind, targets[0], from_kind, paths, limit) if one else None
+        if asked in self._referring:
+            rows, count = self._referring.pop(asked)
+        else:
+            rows, count = reader.shown_referrers(
+                self.connection, kind, targets, from_kind, paths, limit=limit
+            )
+        return self._project(rows), count
 
     def incident_updates(self, incident: Incident) -> list[UpdateNote]:
         return reader.journal_updates(self.connection, "incident", incident.id)

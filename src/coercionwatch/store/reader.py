@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from cachetools import LRUCache
 from sqlalchemy import and_, bindparam, func, literal_column, select
 from sqlalchemy.engine import Connection
 
@@ -56,8 +58,24 @@ def shown_publicly() -> Any:
     return and_(records.c.visibility == "public", records.c.withheld.is_(False))
 
 
+LOADED_RECORDS = 8192
+"""Validated records kept per process; each is a few kilobytes."""
+
+_loaded: LRUCache[tuple[str, str], Record] = LRUCache(maxsize=LOADED_RECORDS)
+_loaded_lock = threading.Lock()
+
+
 def stored(row: Any) -> StoredRecord:
-    record = load_record(row.kind, orjson.loads(row.body))
+    """The row's record, validated once per content: records are frozen, and the key is the
+    version's canonical hash, so a write (a new hash) or another database never meets a
+    stale copy. Validation is most of what reading a record costs."""
+    key = (row.kind, row.hash)
+    with _loaded_lock:
+        record = _loaded.get(key)
+    if record is None:
+        record = load_record(row.kind, orjson.loads(row.body))
+        with _loaded_lock:
+            _loaded[key] = record
     return StoredRecord(record, row.version, row.hash, row.updated_at)
 
 
@@ -306,6 +324,75 @@ def shown_referrers(
     return found, connection.execute(counting, params).scalar_one()
 
 
+def _referrers_of_each() -> Any:
+    """Per target, its referrers ranked newest first and counted, in one statement."""
+    pairs = (
+        select(refs.c.to_id.label("target"), refs.c.from_id)
+        .where(
+            refs.c.to_kind == bindparam("kind"),
+            refs.c.to_id.in_(_IDS),
+            refs.c.from_kind == bindparam("from_kind"),
+            refs.c.field.in_(bindparam("paths", expanding=True)),
+        )
+        .distinct()
+        .subquery()
+    )
+    newest = func.coalesce(records.c.date, literal_column("''")).desc()
+    by_target = {"partition_by": pairs.c.target}
+    ranked = (
+        select(
+            pairs.c.target,
+            records.c.id.label("from_id"),
+            func.row_number().over(**by_target, order_by=(newest, records.c.id)).label("rank"),
+            func.count().over(**by_target).label("total"),
+        )
+        .join_from(
+            pairs,
+            records,
+            and_(records.c.kind == bindparam("from_kind"), records.c.id == pairs.c.from_id),
+        )
+        .where(records.c.deleted.is_(False), shown_publicly())
+        .subquery()
+    )
+    return (
+        current_rows(ranked.c.target, ranked.c.total)
+        .join(
+            ranked, and_(records.c.kind == bindparam("from_kind"), records.c.id == ranked.c.from_id)
+        )
+        .where(ranked.c.rank <= bindparam("limit"))
+        .order_by(ranked.c.target, ranked.c.rank)
+    )
+
+
+_REFERRERS_OF_EACH = _referrers_of_each()
+
+
+def shown_referrers_of_each(
+    connection: Connection,
+    kind: str,
+    record_ids: list[str],
+    from_kind: str,
+    paths: tuple[str, ...],
+    *,
+    limit: int,
+) -> dict[str, tuple[list[StoredRecord], int]]:
+    """`shown_referrers` for many records in one query each 500: a static site reads ahead
+    for the pages it is about to write. Records nothing points at are left out."""
+    found: dict[str, tuple[list[StoredRecord], int]] = {}
+    for start in range(0, len(record_ids), 500):
+        params = {
+            "kind": kind,
+            "ids": record_ids[start : start + 500],
+            "from_kind": from_kind,
+            "paths": list(paths),
+            "limit": limit,
+        }
+        for row in connection.execute(_REFERRERS_OF_EACH, params):
+            rows, _ = found.setdefault(row.target, ([], row.total))
+            rows.append(stored(row))
+    return found
+
+
 def shown_many(connection: Connection, keys: list[Key]) -> list[StoredRecord]:
     """Those of these records that the projection shows."""
     found: list[StoredRecord] = []
@@ -331,12 +418,21 @@ def last_change(connection: Connection) -> str | None:
     ).scalar()
 
 
-def shown_ids(connection: Connection, kind: str) -> Iterator[str]:
-    """The ids of a kind's shown records, streamed in id order."""
+def shown_ids(connection: Connection, kind: str, size: int = 2000) -> Iterator[list[str]]:
+    """The ids of a kind's shown records in id order, `size` at a time: a keyset page each,
+    so the connection is free for other queries between them."""
     query = (
         select(records.c.id)
-        .where(records.c.kind == kind, records.c.deleted.is_(False), shown_publicly())
+        .where(
+            records.c.kind == kind,
+            records.c.id > bindparam("after"),
+            records.c.deleted.is_(False),
+            shown_publicly(),
+        )
         .order_by(records.c.id)
+        .limit(size)
     )
-    for row in connection.execution_options(yield_per=2000).execute(query):
-        yield row.id
+    after = ""
+    while ids := list(connection.execute(query, {"after": after}).scalars()):
+        yield ids
+        after = ids[-1]

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coercionwatch.model import KINDS, Incident, native_record
 from coercionwatch.model.types import utc_timestamp
-from coercionwatch.publish import PublicView, RecordCache, dumps_envelope, seed_envelope
+from coercionwatch.publish import PublicView, dumps_envelope, seed_envelope
 from coercionwatch.publish.bulk import everything_chunks, kind_chunks, kind_rows
 from coercionwatch.publish.citations import FORMATS as CITATION_FORMATS
 from coercionwatch.publish.citations import citation_file
@@ -82,7 +82,6 @@ def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> 
     keeps only bounded caches keyed by record version, so any number of workers share
     nothing but the database, and a write is seen by the very next request. `answer_bytes`
     bounds the answers kept until the next write (`web.answers`); 0 keeps none."""
-    records = RecordCache(RENDERED_RECORDS)
     rendered: LRUCache[tuple[Any, ...], bytes] = LRUCache(maxsize=RENDERED_RECORDS)
 
     @asynccontextmanager
@@ -113,7 +112,7 @@ def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> 
         """One request's view: one connection, one transaction, so a page is consistent
         even while a write lands."""
         with store.reading() as connection, connection.begin():
-            yield PublicView(connection, records)
+            yield PublicView(connection)
 
     def html(page: Page, status: int = 200) -> HTMLResponse:
         return HTMLResponse(render(page, SERVER_LINKS), status_code=status)

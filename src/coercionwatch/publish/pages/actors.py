@@ -13,7 +13,7 @@ import pycountry
 
 from coercionwatch.model import Actor, stored_body
 from coercionwatch.model.types import display_date
-from coercionwatch.publish.view import PublicView
+from coercionwatch.publish.view import PublicView, Reads
 from coercionwatch.store import reader
 from coercionwatch.store.listing import Listing
 
@@ -28,10 +28,8 @@ def country_name(code: str) -> str:
 
 def state_of(view: PublicView, code: str) -> dict[str, Any]:
     """A country as a link to its state's page where the record holds one."""
-    answer = view.list(
-        Listing("actor", (("country", code), ("type", "state")), size=1), facets=False
-    )
-    state = answer.records[0] if answer.records else None
+    found = view.records(Listing("actor", (("country", code), ("type", "state")), size=1))
+    state = found[0] if found else None
     return {
         "code": code,
         "name": state.heading() if state else country_name(code),
@@ -51,18 +49,27 @@ def role_text(role: Any, view: PublicView) -> str:
     return ", ".join(parts)
 
 
+ACTOR_READS: Reads = (
+    ("measure", ("target",), SHOWN_REFERRERS),
+    ("measure", ("imposer",), SHOWN_REFERRERS),
+    ("response", ("actor", "members"), SHOWN_REFERRERS),
+    ("countermeasure", ("actors.actor",), SHOWN_REFERRERS),
+)
+"""What an actor's page lists of the records pointing at it, for `PublicView.read_ahead`."""
+
+
 def actor_page(view: PublicView, actor_id: str) -> Page | None:
     actor = view.get("actor", actor_id)
     if not isinstance(actor, Actor):
         return None
-    against, against_count = view.pointing_at("actor", [actor_id], "measure", "target")
+    (against, against_count), (imposed, imposed_count), (said, said_count), (taking_part, _) = (
+        view.pointing_at("actor", [actor_id], from_kind, *paths, limit=limit)
+        for from_kind, paths, limit in ACTOR_READS
+    )
     targeting = reader.shown_pointing("actor", actor_id, "measure", ("target",))
     answering, answering_count = view.pointing_at(
         "measure", targeting, "response", "answers.measure"
     )
-    imposed, imposed_count = view.pointing_at("actor", [actor_id], "measure", "imposer")
-    said, said_count = view.pointing_at("actor", [actor_id], "response", "actor", "members")
-    taking_part, _ = view.pointing_at("actor", [actor_id], "countermeasure", "actors.actor")
     in_force = [c for c in taking_part if getattr(c, "status", "") in IN_FORCE]
     nationals: list[Any] = []
     nationals_count = 0

@@ -15,7 +15,7 @@ LATEST = 8
 def home_page(view: PublicView) -> Page:
     connection = view.connection
     latest = {
-        kind: view.list(Listing(kind, size=LATEST, dated=True), facets=False).records
+        kind: view.records(Listing(kind, size=LATEST, dated=True))
         for kind in ("measure", "response")
     }
     data = {

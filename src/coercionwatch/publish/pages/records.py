@@ -10,7 +10,7 @@ from coercionwatch.model import KINDS, Record, pointers, stored_body
 from coercionwatch.model.kinds import part_class
 from coercionwatch.model.labels import term_label
 from coercionwatch.model.visibility import pointer_fields
-from coercionwatch.publish.view import PublicView, title_of
+from coercionwatch.publish.view import PublicView, Reads, title_of
 from coercionwatch.store.listing import Listing
 
 from .common import Page, cards
@@ -75,6 +75,11 @@ def pointing_fields(kind: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(paths) for k, paths in found.items()}
 
 
+def referrer_reads(kind: str) -> Reads:
+    """What a record's page lists of those pointing at it, for `PublicView.read_ahead`."""
+    return tuple((k, paths, SHOWN_REFERRERS) for k, paths in pointing_fields(kind).items())
+
+
 def referrers(view: PublicView, kind: str, record_id: str) -> tuple[list[dict[str, Any]], int]:
     """Cards of what points at a record (a page's worth per kind), and how many in all."""
     shown: list[dict[str, Any]] = []
@@ -93,8 +98,8 @@ def record_page(view: PublicView, kind: str, record_id: str) -> Page | None:
     act = getattr(record, "act", None)
     same_act = []
     if act:
-        answer = view.list(Listing("measure", (("act", act),), size=SHOWN_REFERRERS), facets=False)
-        same_act = cards((m for m in answer.records if m.id != record_id), view)
+        alike = view.records(Listing("measure", (("act", act),), size=SHOWN_REFERRERS))
+        same_act = cards((m for m in alike if m.id != record_id), view)
     referred, count = referrers(view, kind, record_id)
     data = {
         "kind": kind,
