@@ -189,3 +189,39 @@ def test_a_large_import_refreshes_sqlite_statistics(tmp_path):
                 "SELECT stat FROM sqlite_stat1 WHERE tbl = 'records' LIMIT 1"
             ).scalar()
     assert stats is not None and int(stats.split()[0]) == RESTATISTICS
+
+
+def test_referrers_of_each_target_agree_with_asking_one_at_a_time(listed):
+    from coercionwatch.store import reader
+
+    store, _ = listed
+    people = [f"person-{n:02d}" for n in range(20)] + ["protected-witness", "nobody"]
+    with store.reading() as connection:
+        for limit in (1, 2, 12):
+            each = reader.shown_referrers_of_each(
+                connection, "actor", people, "measure", ("target",), limit=limit
+            )
+            for person in people:
+                rows, count = reader.shown_referrers(
+                    connection, "actor", [person], "measure", ("target",), limit=limit
+                )
+                got_rows, got_count = each.get(person, ([], 0))
+                assert [r.record.id for r in got_rows] == [r.record.id for r in rows]
+                assert got_count == count
+        # measures of person-03 are answered; a withheld referrer is neither listed nor counted
+        assert "protected-witness" not in each
+        assert each["person-00"][1] == 3  # m-00, m-20, m-40
+
+
+def test_shown_ids_come_in_keyset_pages_of_shown_records_only(listed):
+    from coercionwatch.store import reader
+
+    store, records = listed
+    with store.reading() as connection:
+        pages = list(reader.shown_ids(connection, "actor", size=7))
+    assert all(len(p) == 7 for p in pages[:-1])
+    ids = [i for p in pages for i in p]
+    expected = sorted(
+        r["id"] for r in records if r["kind"] == "actor" and r.get("visibility") != "restricted"
+    )
+    assert ids == expected
