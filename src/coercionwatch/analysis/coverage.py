@@ -303,10 +303,13 @@ def coverage(
     as_of: dt.date | str | None = None,
     within: int | None = None,
     state: str | None = None,
+    every_state: bool = False,
 ) -> CoverageReport:
     """The coverage report for every wave (or one wave, or one measure as a wave of its
     own), counting answers given by `as_of`. With `public_only`, only what the public
-    projection shows counts. `state` (an ISO code) limits the per-state layers to it."""
+    projection shows counts. `state` (an ISO code) limits the per-state layers to it;
+    `every_state` gives them for every state the record holds too, parties or not (the
+    state pages read them all from one report)."""
     as_of = _day(as_of)
     state_ids = queries.state_actors(connection, public_only=public_only)
     country_of = dict(state_ids)
@@ -373,6 +376,8 @@ def coverage(
     channels = _channels_against(rows.values(), actors, country_of)
     day = as_of or dt.date.today()
     codes = [s.code for s in reference.parties_as_of(day)] if state is None else [state]
+    if every_state:
+        codes = sorted({*codes, *state_ids.values()})
     ids = {code: a for a, code in state_ids.items()}
     layers = [
         _layers(code, ids.get(code), countermeasures, actors, channels.get(code, set()))

@@ -22,6 +22,7 @@ NAV = (
     ("responses", "Responses"),
     ("countermeasures", "Countermeasures"),
     ("timeline", "Timeline"),
+    ("coverage", "Coverage"),
     ("provisions", "Provisions"),
     ("sources", "Sources"),
     ("data", "Data"),

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from importlib.resources import as_file, files
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from .feed import atom_feed
 from .links import SECTIONS, Links, page_depth
 from .pages import Page
 from .pages.actors import ACTOR_READS, actor_page
+from .pages.coverage import coverage_files, coverage_pages
 from .pages.data import EVERYTHING, data_page
 from .pages.home import home_page
 from .pages.incident import INCIDENT_READS, incident_page, incident_record
@@ -80,6 +82,7 @@ class Pages:
         for kind, section in SECTIONS.items():
             yield from self.paged(section, Listing(kind, size=PAGE_SIZE), list_page)
         yield from self.paged("timeline", timeline(size=PAGE_SIZE), timeline_page)
+        yield from coverage_pages(self.view())
         for kind in KINDS:
             reads = READS.get(kind) or referrer_reads(kind)
             for record_ids in reader.shown_ids(self.connection, kind, PAGES_PER_VIEW):
@@ -211,7 +214,7 @@ def build_site(
             rendered = time.perf_counter() - started
             view = PublicView(connection)
             others = 1
-            for path, data in _record_files(view, site):
+            for path, data in chain(_record_files(view, site), coverage_files(view)):
                 _write(staging / path, data)
                 others += 1
             others += len(write_kind_files(view, staging / "data", site=site))

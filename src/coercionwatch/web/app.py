@@ -39,6 +39,7 @@ from coercionwatch.store.listing import Listing
 
 from .answers import ANSWER_BYTES, AnswerCache
 from .apidocs import add_api_docs
+from .coverage import add_coverage_routes
 from .headers import SECURITY_HEADERS, SecurityHeaders
 from .params import BadParameter, list_query, search_query, timeline_query
 
@@ -293,6 +294,8 @@ def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> 
     def search_api(query: SearchQuery) -> JSONBytes:
         """Full-text search over every public record, best first, with counts by kind."""
         return JSONBytes(search_for(query).data)
+
+    add_coverage_routes(app, viewing, html)
 
     # --- every kind: list, page, JSON
 

@@ -18,6 +18,7 @@ from coercionwatch.store import reader
 from coercionwatch.store.listing import Listing
 
 from .common import IN_FORCE, Page, cards
+from .coverage import state_coverage
 from .records import SHOWN_REFERRERS, field_rows
 
 
@@ -99,4 +100,6 @@ def actor_page(view: PublicView, actor_id: str) -> Page | None:
         "measuresAgainstNationals": cards(nationals, view),
         "measuresAgainstNationalsCount": nationals_count,
     }
+    if actor.type == "state" and actor.country:
+        data["coverage"] = state_coverage(view, actor.country)
     return Page("actor.html", actor.heading(), f"actor/{actor_id}", data)
