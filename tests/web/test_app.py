@@ -303,6 +303,7 @@ SAMPLE_PATH_PARAMETERS = {
     "section": "measures",
     "fmt": "json",
     "number": "1",
+    "wave_id": "us-eo14203-2025-08-20",
 }
 
 
