@@ -3,9 +3,13 @@
 import csv
 import io
 
+import httpx
 import pytest
 
 from coercionwatch.analysis.coverage import coverage, report_json
+
+from .conftest import serve_app
+from .test_restricted import _leaks, planted  # noqa: F401 (a fixture)
 
 AUGUST = "us-eo14203-2025-08-20"
 FEBRUARY = "us-eo14203-2025-02-06"
@@ -132,3 +136,26 @@ def test_the_static_site_has_the_same_pages_and_files(static_site, client):
     overview = (static_site / "coverage" / "index.html").read_text("utf-8")
     assert f'href="../coverage/{AUGUST}/index.html"' in overview
     assert 'href="../coverage.csv"' in overview
+
+
+def test_no_coverage_route_shows_restricted_material(planted):  # noqa: F811
+    """The planted records of test_restricted: a restricted measure and response, a public
+    measure withheld for its restricted target, a response by a restricted actor."""
+    for base in serve_app(planted):
+        with httpx.Client(base_url=base, timeout=20) as client:
+            waves = [w["id"] for w in client.get("/api/coverage").json()["waves"]]
+            assert "us-threat-2026-01-01" not in waves  # lead-zz's, restricted
+            assert "ru-threat-2025-12-01" not in waves  # m-witness-zz's, withheld
+            paths = ["/coverage", "/api/coverage", "/coverage.csv", "/coverage/timeline.csv"]
+            paths += ["/coverage/heatmap.csv", "/actor/france", "/api/actor/france"]
+            for wave in waves:
+                paths += [f"/coverage/{wave}", f"/api/coverage/{wave}"]
+                paths += [f"/coverage/{wave}/states.csv", f"/coverage/{wave}/map.csv"]
+            for path in paths:
+                answer = client.get(path)
+                assert answer.status_code == 200, path
+                assert not _leaks(answer.text), (path, _leaks(answer.text))
+            order = client.get("/api/coverage/us-eo14203-2025-02-06").json()["waves"][0]
+            france = next(a for a in order["answers"] if a["code"] == "FR")
+            assert "r-hidden-zz" not in france["responses"]
+            assert "r-public" in france["responses"]
