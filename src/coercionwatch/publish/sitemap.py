@@ -28,6 +28,7 @@ TOP_PAGES = (
     "provisions",
     "sources",
     "timeline",
+    "coverage",
     "data",
     "search",
 )
