@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from coercionwatch.analysis.coverage import coverage, report_json
+from tests.helpers import import_files, write_json
 
 from .conftest import serve_app
 from .test_restricted import _leaks, planted  # noqa: F401 (a fixture)
@@ -159,3 +160,25 @@ def test_no_coverage_route_shows_restricted_material(planted):  # noqa: F811
             france = next(a for a in order["answers"] if a["code"] == "FR")
             assert "r-hidden-zz" not in france["responses"]
             assert "r-public" in france["responses"]
+
+
+def test_a_write_is_seen_by_the_next_state_page(client, demo_store, tmp_path):
+    def netherlands():
+        waves = client.get("/api/actor/netherlands").json()["coverage"]["waves"]
+        return {w["id"]: w["status"] for w in waves}[AUGUST]
+
+    assert netherlands() == "silent"
+    answer = {
+        "kind": "response",
+        "id": "netherlands-on-august",
+        "actor": "netherlands",
+        "date": "2025-08-25",
+        "stance": "condemn",
+        "forum": "national",
+        "answers": [{"measure": "designation-kimberly-prost"}],
+        "sources": ["seed-just-security-raising-the-cost"],
+    }
+    import_files(demo_store, write_json(tmp_path / "nl.json", answer))
+    assert netherlands() == "answered"
+    wave = client.get(f"/api/coverage/{AUGUST}").json()["waves"][0]
+    assert "NL" in wave["answered"] and wave["hostState"]["answered"] is True

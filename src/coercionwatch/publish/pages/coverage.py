@@ -9,11 +9,12 @@ picture comes with its text alternative and the CSV of exactly what it shows.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+from cachetools import LRUCache
 from markupsafe import Markup
 
 from coercionwatch.analysis.coverage import (
@@ -39,6 +40,7 @@ from coercionwatch.publish.charts import (
 from coercionwatch.publish.charts.chart import csv_text, percent, share
 from coercionwatch.publish.charts.worldmap import world
 from coercionwatch.publish.view import PublicView
+from coercionwatch.store import reader
 
 from .common import Page
 
@@ -475,21 +477,23 @@ def coverage_files(view: PublicView) -> Iterator[tuple[str, str]]:
 # --- on a state's page
 
 
-_REPORTS: weakref.WeakKeyDictionary[Any, CoverageReport] = weakref.WeakKeyDictionary()
-"""Reports by the transaction they were counted in (dropped with it)."""
+_STATE_REPORTS: LRUCache[tuple[object, ...], CoverageReport] = LRUCache(maxsize=1)
+_STATE_REPORTS_LOCK = threading.Lock()
 
 
 def state_report(view: PublicView) -> CoverageReport:
-    """Every wave, and every state's layers, counted once per transaction: a site build
-    writes every state's page in one transaction, and each page reads its part of this."""
-    transaction = view.connection.get_transaction()
-    if transaction is not None and (found := _REPORTS.get(transaction)) is not None:
-        return found
-    report = coverage(view.connection, public_only=True, every_state=True)
-    transaction = view.connection.get_transaction()  # reading may have begun one
-    if transaction is not None:
-        _REPORTS[transaction] = report
-    return report
+    """Every wave, and every state's layers, counted once for a state of the record: kept
+    under the journal's tip (whose hash chains every write before it, so no two records
+    share one) and the day, until the next write. Every state's page, on the server and in
+    a site build, reads its part of this one report."""
+    key = (reader.journal_tip(view.connection), dt.date.today())
+    with _STATE_REPORTS_LOCK:
+        found = _STATE_REPORTS.get(key)
+    if found is None:
+        found = coverage(view.connection, public_only=True, every_state=True)
+        with _STATE_REPORTS_LOCK:
+            _STATE_REPORTS[key] = found
+    return found
 
 
 def state_coverage(view: PublicView, code: str) -> dict[str, Any]:
