@@ -178,3 +178,14 @@ def test_a_state_page_shows_its_answers_per_wave_and_its_layers(case):
     html = render(actor_page(case, "canada"), Links())
     assert "Answers and silences, wave by wave" in html and "Protection layers" in html
     assert actor_page(case, "judge-a").data.get("coverage") is None
+
+
+def test_the_heat_map_keeps_to_the_latest_waves(case, monkeypatch):
+    import coercionwatch.publish.pages.coverage as pages
+
+    report, _ = _by_id(case)
+    monkeypatch.setattr(pages, "HEATMAP_WAVES", 2)
+    chart = pages.heatmap_chart(report, case)
+    assert {r["wave_id"] for r in _csv(chart.csv)} == {B, C}
+    assert "the latest 2 waves" in chart.alt
+    assert {r["id"] for r in _csv(pages.timeline_chart(report, case).csv)} == {A, B, C}

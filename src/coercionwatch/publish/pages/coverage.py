@@ -144,6 +144,11 @@ def timeline_chart(report: CoverageReport, view: PublicView) -> Chart:
     return wave_timeline(points, title=f"Share of States Parties that {_answered_phrase(report)}")
 
 
+HEATMAP_WAVES = 36
+"""Columns of the heat map: the latest waves, so that it stays readable on a long record
+(the table above it lists every wave)."""
+
+
 def heatmap_chart(report: CoverageReport, view: PublicView) -> Chart:
     groups = vocabulary("un-regions")
     cells = [
@@ -155,10 +160,12 @@ def heatmap_chart(report: CoverageReport, view: PublicView) -> Chart:
             counted["parties"],
             counted["answered"],
         )
-        for item in report.waves
+        for item in report.waves[-HEATMAP_WAVES:]
         for group, counted in item.by_region.items()
     ]
-    return region_heatmap(cells, title=f"States Parties that {_answered_phrase(report)}, by region")
+    latest = f", the latest {HEATMAP_WAVES} waves" if len(report.waves) > HEATMAP_WAVES else ""
+    title = f"States Parties that {_answered_phrase(report)}, by region{latest}"
+    return region_heatmap(cells, title=title)
 
 
 def map_chart(item: WaveCoverage, report: CoverageReport, view: PublicView) -> Chart:
