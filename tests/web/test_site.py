@@ -2,14 +2,17 @@
 
 import csv
 import json
+import multiprocessing
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from coercionwatch.ingest import read_records
+from coercionwatch.publish import site
 from coercionwatch.publish.policy import PAGE_POLICY, STATIC_SEARCH_POLICY
 from coercionwatch.publish.site import build_site
+from coercionwatch.store import reader
 from tests.helpers import write_json
 
 from .conftest import SITE
@@ -134,3 +137,28 @@ def test_the_static_csv_runs_no_formula(demo_store, tmp_path):
     with (folder / "data" / "provision.csv").open(newline="", encoding="utf-8") as stream:
         row = next(row for row in csv.DictReader(stream) if row["id"] == "planted")
     assert (row["instrument"], row["summary"]) == ("'=1+1", "'-2+3")
+
+
+def _pages(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("index.html")}
+
+
+def test_pages_written_by_several_processes_are_the_pages_one_writes(demo_store, tmp_path):
+    alone = build_site(demo_store, tmp_path / "one", site=SITE, search_index=False, workers=1)
+    shared = build_site(demo_store, tmp_path / "three", site=SITE, search_index=False, workers=3)
+    assert shared.pages == alone.pages
+    assert _pages(tmp_path / "three") == _pages(tmp_path / "one")
+    assert len(_pages(tmp_path / "one")) == alone.pages
+
+
+def test_a_process_that_finds_the_record_moved_writes_no_page(demo_store, tmp_path):
+    location = demo_store.engine.url.render_as_string(hide_password=False)
+    with demo_store.reading() as connection:
+        head = reader.journal_head(connection)
+    out = tmp_path / "pages"
+    out.mkdir()
+    site._share_with(multiprocessing.Array("q", 2))
+    assert site._build_share(location, str(out), SITE, head + 1) is None
+    assert not any(out.iterdir())
+    written = site._build_share(location, str(out), SITE, head)
+    assert written and written == len(list(out.rglob("index.html")))

@@ -39,16 +39,25 @@ def load_record(kind: str, body: dict[str, Any]) -> Record:
 def reference_values(record: Record, path: str) -> list[str]:
     """The ids found at a field path such as `target` or `roles.organisation`."""
     values: list[Any] = [record]
-    for alias in path.split("."):
+    for alias in _steps(path):
         found: list[Any] = []
+        of: type | None = None
         for value in values:
-            item = getattr(value, field_name(type(value), alias), None)
+            if type(value) is not of:  # the parts of one list share a class
+                of = type(value)
+                name = field_name(of, alias)
+            item = getattr(value, name, None)
             if isinstance(item, list):
                 found.extend(item)
             elif item is not None:
                 found.append(item)
         values = found
     return [v for v in values if isinstance(v, str)]
+
+
+@cache
+def _steps(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def pointers(record: Record, *, soft: bool = False) -> Iterator[tuple[str, str, str]]:

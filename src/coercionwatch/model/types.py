@@ -59,6 +59,7 @@ RecordId = Annotated[
     AfterValidator(_check_record_id),
 ]
 
+
 def _check_country(value: str) -> str:
     import pycountry
 

@@ -69,6 +69,8 @@ def project(record: R, withheld: Collection[Key]) -> R | None:
     """The public view of a record, or None when it must not be shown at all."""
     if not is_public(record) or (record.kind, record.id) in withheld:
         return None
+    if not withheld:
+        return record
     shown: Any = record
     for path, kind in pointer_fields(type(record)).items():
         shown = _without(shown, path.split("."), kind, withheld)

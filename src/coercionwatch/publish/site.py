@@ -6,15 +6,19 @@ never leaves a half-written site. Links are relative; nothing is fetched from ot
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.resources import as_file, files
 from itertools import chain
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -76,6 +80,11 @@ class Pages:
         return PublicView(self.connection, self.withheld)
 
     def __iter__(self) -> Iterator[Page]:
+        yield from self.front()
+        yield from self.records()
+
+    def front(self) -> Iterator[Page]:
+        """The pages that are not one record's: home, data, search, lists, timeline, coverage."""
         yield home_page(self.view())
         yield data_page(self.view())
         yield search_page(self.view(), None)
@@ -83,9 +92,18 @@ class Pages:
             yield from self.paged(section, Listing(kind, size=PAGE_SIZE), list_page)
         yield from self.paged("timeline", timeline(size=PAGE_SIZE), timeline_page)
         yield from coverage_pages(self.view())
+
+    def records(self, claim: Callable[[int], bool] | None = None) -> Iterator[Page]:
+        """Each shown record's page, read ahead a few dozen at a time. With `claim`, only
+        the groups of pages this process claims by their number: the processes building one
+        site walk the same groups in the same order, and the first to reach one builds it."""
+        group = 0
         for kind in KINDS:
             reads = READS.get(kind) or referrer_reads(kind)
             for record_ids in reader.shown_ids(self.connection, kind, PAGES_PER_VIEW):
+                group += 1
+                if claim is not None and not claim(group):
+                    continue
                 view = self.view()
                 view.read_ahead(kind, record_ids, reads)
                 for record_id in record_ids:
@@ -125,6 +143,59 @@ class Pages:
                 return
             listing = replace(listing, after=after)
             number += 1
+
+
+def _write_page(folder: Path, page: Page) -> None:
+    links = Links(static=True, depth=page_depth(page.path))
+    _write(
+        folder / page.path / "index.html" if page.path else folder / "index.html",
+        render(page, links),
+    )
+
+
+SHARED_FROM = 2_000
+"""Shown records from which record pages are built by several processes: below it, starting
+them costs more than it saves."""
+
+_shared: Any = None
+"""In each process building the site: the number after the last group of record pages
+claimed by any of them, and how many pages the other processes have written."""
+
+
+def _share_with(shared: Any) -> None:
+    global _shared
+    _shared = shared
+
+
+def _claim(group: int) -> bool:
+    """Take a group of record pages unless a process has taken a later one (and so has
+    passed this one: it was taken, by whoever reached it first)."""
+    with _shared.get_lock():
+        if _shared[0] > group:
+            return False
+        _shared[0] = group + 1
+        return True
+
+
+def _build_share(location: str, folder: str, site: str, head: int) -> int | None:
+    """Write the record pages this process claims, from the same state of the record as the
+    build that asked for them, or write nothing and say so (None) if the record has moved
+    since: every write moves the journal's head."""
+    with (
+        Store.open(location, create=False) as store,
+        store.reading() as connection,
+        connection.begin(),
+    ):
+        if reader.journal_head(connection) != head:
+            return None
+        written = 0
+        for page in Pages(connection, site).records(_claim):
+            _write_page(Path(folder), page)
+            written += 1
+            if written % 100 == 0:
+                with _shared.get_lock():
+                    _shared[1] += 100
+        return written
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -190,8 +261,10 @@ def build_site(
     site: str,
     search_index: bool = True,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> SiteSummary:
-    """Write the whole public site to `directory`, replacing what was there."""
+    """Write the whole public site to `directory`, replacing what was there. Record pages
+    are built by `workers` processes (default: one per core, for a large record)."""
     import time
 
     directory = directory.resolve()
@@ -203,14 +276,7 @@ def build_site(
         # lands during the build.
         with store.reading() as connection, connection.begin():
             started = time.perf_counter()
-            pages = 0
-            for page in Pages(connection, site):
-                links = Links(static=True, depth=page_depth(page.path))
-                target = staging / page.path / "index.html" if page.path else staging / "index.html"
-                _write(target, render(page, links))
-                pages += 1
-                if progress and pages % 100 == 0:
-                    progress(pages)
+            pages = _write_pages(store, connection, staging, site, workers, progress)
             rendered = time.perf_counter() - started
             view = PublicView(connection)
             others = 1
@@ -240,6 +306,62 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return SiteSummary(pages, pages + others, rendered, indexed)
+
+
+def _write_pages(
+    store: Store,
+    connection: Connection,
+    staging: Path,
+    site: str,
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Every page: this process writes the front pages, then it and `workers - 1` others
+    write the record pages, each claiming groups of them until none are left. A process
+    that finds the record moved on claims none. Returns how many pages were written."""
+    pages = Pages(connection, site)
+    if workers is None:
+        large = sum(reader.count(connection).values()) >= SHARED_FROM
+        workers = min(os.cpu_count() or 1, 4) if large else 1
+    location = store.engine.url
+    if location.get_backend_name() == "sqlite" and location.database in (None, "", ":memory:"):
+        workers = 1  # another process cannot open a database held in this one's memory
+    head = reader.journal_head(connection)
+    spawn = multiprocessing.get_context("spawn")
+    shared = spawn.Array("q", 2)
+    _share_with(shared)
+    written = 0
+
+    def write(page: Page) -> None:
+        nonlocal written
+        _write_page(staging, page)
+        written += 1
+        if progress and written % 100 == 0:
+            progress(written + shared[1])
+
+    for page in pages.front():
+        write(page)
+    if workers == 1:
+        for page in pages.records():
+            write(page)
+        return written
+    with ProcessPoolExecutor(workers - 1, spawn, _share_with, (shared,)) as pool:
+        others = [
+            pool.submit(
+                _build_share,
+                location.render_as_string(hide_password=False),
+                str(staging),
+                site,
+                head,
+            )
+            for _ in range(workers - 1)
+        ]
+        for page in pages.records(_claim):
+            write(page)
+        for future in others:
+            done = future.result()
+            written += done or 0
+    return written
 
 
 def index_for_search(folder: Path) -> None:
