@@ -96,7 +96,9 @@ def test_a_wrong_leaf_or_root_fails():
         merkle.check_inclusion(3, 8, HASHES[3], proof[:-1], bytes.fromhex(ROOTS[8]))
     consistency = merkle.consistency_proof(6, 8, node)
     with pytest.raises(merkle.ProofFailed):
-        merkle.check_consistency(6, 8, bytes.fromhex(ROOTS[5]), bytes.fromhex(ROOTS[8]), consistency)
+        merkle.check_consistency(
+            6, 8, bytes.fromhex(ROOTS[5]), bytes.fromhex(ROOTS[8]), consistency
+        )
     with pytest.raises(merkle.ProofFailed):
         merkle.check_consistency(8, 6, bytes.fromhex(ROOTS[8]), bytes.fromhex(ROOTS[6]), [])
 

@@ -52,9 +52,11 @@ def test_bad_keys_are_refused():
 
 def test_checkpoints_round_trip_and_name_their_origin():
     signer = note.Signer.generate("example.org/log")
-    checkpoint = note.Checkpoint("example.org/log", 8, bytes.fromhex(
-        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
-    ))
+    checkpoint = note.Checkpoint(
+        "example.org/log",
+        8,
+        bytes.fromhex("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"),
+    )
     signed = note.sign_checkpoint(checkpoint, signer)
     assert signed.startswith(b"example.org/log\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt")
     assert note.open_checkpoint(signed, signer.verifier()) == checkpoint

@@ -161,7 +161,9 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[byte
     return value
 
 
-def check_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes) -> None:
+def check_inclusion(
+    index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
+) -> None:
     if root_from_inclusion(index, size, leaf, proof) != root:
         raise ProofFailed(f"leaf {index} is not in the tree of {size} with that root")
 

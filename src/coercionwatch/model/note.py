@@ -199,7 +199,9 @@ def sign_note(text: str, signer: Signer) -> bytes:
         raise ValueError("a note's text ends with a newline")
     message = text.encode("utf-8")
     verifier = signer.verifier()
-    return message + b"\n" + Signature(signer.name, verifier.id, signer.sign(message)).line().encode()
+    return (
+        message + b"\n" + Signature(signer.name, verifier.id, signer.sign(message)).line().encode()
+    )
 
 
 def open_note(data: bytes, verifier: Verifier) -> bytes:
