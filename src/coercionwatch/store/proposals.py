@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
 
 from coercionwatch.ingest import Incoming
@@ -27,6 +27,7 @@ from coercionwatch.model import (
 )
 from coercionwatch.model.changes import field_changes
 
+from .log import append_entries
 from .schema import journal, proposals, records, stored_version, versions
 from .withheld import refresh_withheld
 from .writer import ImportSummary, JournalWriter, missing_references, write_batch
@@ -216,7 +217,7 @@ def accept(
     if problems:
         raise InvalidInput(problems)
     decisions = [writer.entry("accept", p.kind, p.record_id, p.version, p.hash) for p in chosen]
-    connection.execute(insert(journal), decisions)
+    append_entries(connection, decisions)
     summary = ImportSummary()
     stored = {(p.kind, p.record_id): (p.version, p.reason, p.hash) for p in chosen}
     write_batch(connection, writer, batch, summary, accepted=stored)
@@ -234,7 +235,7 @@ def reject(connection: Connection, seqs: Iterable[int], *, author: str, reason: 
     if problems:
         raise InvalidInput(problems)
     decisions = [writer.entry("reject", p.kind, p.record_id, p.version, p.hash) for p in chosen]
-    connection.execute(insert(journal), decisions)
+    append_entries(connection, decisions)
     _decide(connection, chosen, decisions, "rejected")
     return len(chosen)
 

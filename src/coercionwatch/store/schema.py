@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -89,6 +91,38 @@ journal = Table(
     Index("ix_journal_record", "kind", "record_id"),
 )
 """The append-only, hash-chained log of every create, update and delete."""
+
+log_leaves = Table(
+    "log_leaves",
+    metadata,
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Index("ix_log_leaves_data", "data"),
+)
+"""The transparency log's leaves, in order: a journal entry's hash, a capture's or a
+snapshot manifest's digest. Hashes only, never content or ids (`store/log.py`)."""
+
+log_nodes = Table(
+    "log_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Index("ix_log_nodes_size", "size", "level"),
+)
+"""Every complete node of the log's tree, with the tree size that completed it."""
+
+log_checkpoints = Table(
+    "log_checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("signed_at", String(32), nullable=False),
+)
+"""Every checkpoint signed: the tree must always extend the latest (`verify`)."""
 
 refs = Table(
     "refs",

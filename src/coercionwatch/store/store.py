@@ -9,10 +9,11 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from coercionwatch.ingest import Incoming
-from coercionwatch.model import InvalidInput, Location, Problem, Record, UpdateNote
+from coercionwatch.model import InvalidInput, Location, Problem, Record, UpdateNote, note
 from coercionwatch.model.lists import ListSnapshot
+from coercionwatch.model.types import utc_timestamp
 
-from . import lists, proposals, reader, search, writer
+from . import lists, log, proposals, reader, search, writer
 from .conflicts import live_versions
 from .database import create_database_engine, migrate, require_database
 from .derived import check_derived
@@ -302,7 +303,21 @@ class Store:
         """Every fault in the journal chain and the stored versions, then every difference
         between the derived tables and what versions and journal imply."""
         with self.reading() as connection:
-            return [*check_chain(connection), *check_derived(connection)]
+            return [
+                *check_chain(connection),
+                *log.check_log(connection),
+                *check_derived(connection),
+            ]
+
+    def sign_checkpoint(
+        self, signer: note.Signer, *, leaf: tuple[str, bytes] | None = None
+    ) -> bytes:
+        """Sign the log as it stands and keep the checkpoint; with `leaf`, append it first,
+        in the same transaction, so the checkpoint is the first to cover it."""
+        with self._writing() as connection:
+            if leaf is not None:
+                log.append_leaves(connection, leaf[0], [leaf[1]])
+            return log.sign_checkpoint(connection, signer, at=utc_timestamp())
 
     def journal_tip(self) -> tuple[int, str]:
         """(sequence, hash) of the newest journal entry: note it to detect a rollback later."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import and_, delete, func, select, text, tuple_, update
 from sqlalchemy.engine import Connection
 
 from coercionwatch.ingest import Incoming
@@ -37,6 +37,7 @@ from .conflicts import check_versions
 from .database import WRITE_LOCK
 from .facets import forget_facets, write_facets
 from .journal import GENESIS, entry_hash
+from .log import append_entries, insert_rows, marks
 from .reimport import as_written_here
 from .schema import journal, proposals, records, refs, stored_version, versions
 from .search import IndexEntry, index_rows, record_text, unindex
@@ -129,18 +130,6 @@ def _prepare(incoming: Incoming) -> _Prepared:
     return _Prepared(incoming, data, raw.decode("utf-8"), hashlib.sha256(raw).hexdigest())
 
 
-def _marks(connection: Connection, count: int) -> str:
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return ", ".join([mark] * count)
-
-
-def _insert_rows(connection: Connection, table: str, columns: str, rows: list[tuple]) -> None:
-    """Many rows through the driver's executemany: no per-row statement compilation."""
-    if rows:
-        marks = _marks(connection, columns.count(",") + 1)
-        connection.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-
 def _existing(connection: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     found = {}
     by_kind: dict[str, list[str]] = {}
@@ -149,7 +138,7 @@ def _existing(connection: Connection, keys: list[tuple[str, str]]) -> dict[tuple
     for kind, ids in by_kind.items():
         rows = connection.exec_driver_sql(
             "SELECT pk, kind, id, version, hash, deleted, title FROM records "
-            f"WHERE kind = {_marks(connection, 1)} AND id IN ({_marks(connection, len(ids))})",
+            f"WHERE kind = {marks(connection, 1)} AND id IN ({marks(connection, len(ids))})",
             (kind, *ids),
         )
         found.update({(row.kind, row.id): row for row in rows})
@@ -165,7 +154,7 @@ def _latest_versions(connection: Connection, keys: list[tuple[str, str]]) -> dic
     for kind, ids in by_kind.items():
         rows = connection.exec_driver_sql(
             "SELECT id, MAX(version) FROM versions "
-            f"WHERE kind = {_marks(connection, 1)} AND id IN ({_marks(connection, len(ids))}) "
+            f"WHERE kind = {marks(connection, 1)} AND id IN ({marks(connection, len(ids))}) "
             "GROUP BY id",
             (kind, *ids),
         )
@@ -249,14 +238,14 @@ def write_batch(
             new_versions.append((record.kind, record.id, version, item.digest, item.body))
         if propose:
             entry = writer.entry("propose", record.kind, record.id, version, item.digest)
-            entries.append(tuple(entry[c] for c in JOURNAL_COLUMNS))
+            entries.append(entry)
             base = current.version if current is not None else 0
             proposal_rows.append((entry["seq"], record.kind, record.id, version, base, "open"))
             summary.proposed.append(entry["seq"])
             continue
         action = "update" if live else "create"
         entry = writer.entry(action, record.kind, record.id, version, item.digest, reason)
-        entries.append(tuple(entry[c] for c in JOURNAL_COLUMNS))
+        entries.append(entry)
         row = (
             version,
             item.digest,
@@ -283,18 +272,18 @@ def write_batch(
         indexed.append((pk, record, item.data))
     if not entries:
         return
-    _insert_rows(connection, "versions", "kind, id, version, hash, body", new_versions)
-    _insert_rows(connection, "journal", ", ".join(JOURNAL_COLUMNS), entries)
-    _insert_rows(
+    insert_rows(connection, "versions", "kind, id, version, hash, body", new_versions)
+    append_entries(connection, entries)
+    insert_rows(
         connection,
         "proposals",
         "seq, kind, record_id, version, base_version, status",
         proposal_rows,
     )
-    _insert_rows(connection, "records", f"pk, {RECORD_COLUMNS}, kind, id", new_records)
+    insert_rows(connection, "records", f"pk, {RECORD_COLUMNS}, kind, id", new_records)
     if changed:
-        sets = ", ".join(f"{c} = {_marks(connection, 1)}" for c in RECORD_COLUMNS.split(", "))
-        mark = _marks(connection, 1)
+        sets = ", ".join(f"{c} = {marks(connection, 1)}" for c in RECORD_COLUMNS.split(", "))
+        mark = marks(connection, 1)
         connection.exec_driver_sql(
             f"UPDATE records SET {sets}, kind = {mark}, id = {mark} WHERE pk = {mark}", changed
         )
@@ -310,19 +299,6 @@ def write_batch(
         write_facets(connection, indexed)
 
 
-JOURNAL_COLUMNS = (
-    "seq",
-    "at",
-    "author",
-    "action",
-    "kind",
-    "record_id",
-    "version",
-    "version_hash",
-    "reason",
-    "prev_hash",
-    "entry_hash",
-)
 RECORD_COLUMNS = "version, hash, visibility, deleted, title, date, updated_at"
 
 
@@ -346,7 +322,7 @@ def _write_references(connection: Connection, written: list[Record], replaced: l
         for record in written
         for path, target_kind, target in pointers(record)
     }
-    _insert_rows(connection, "refs", "from_kind, from_id, field, to_kind, to_id", sorted(rows))
+    insert_rows(connection, "refs", "from_kind, from_id, field, to_kind, to_id", sorted(rows))
 
 
 Referrer = tuple[Location, str, str, str]
@@ -550,7 +526,7 @@ def delete_record(
     # Past any proposal's number too, so no two entries of the history share a version.
     stored = _latest_versions(connection, [(kind, record_id)]).get((kind, record_id), 0)
     version = max(row.version, stored) + 1
-    connection.execute(insert(journal), [writer.entry("delete", kind, record_id, version, None)])
+    append_entries(connection, [writer.entry("delete", kind, record_id, version, None)])
     connection.execute(
         update(records)
         .where(records.c.pk == row.pk)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from coercionwatch.ingest import Incoming
 from coercionwatch.model import Location, canonical_json, load_record, pointers, stored_body
 from coercionwatch.store.migrations.listing import add_listing_schema
+from coercionwatch.store.migrations.log import add_log_schema
 from coercionwatch.store.schema import proposals, records, refs, stored_version, versions
 from coercionwatch.store.search import rebuild_index, record_text
 from coercionwatch.store.withheld import refresh_withheld
@@ -35,6 +36,7 @@ REASON = "model v2: the record restated in the v2 form (migration 0004)"
 
 def upgrade() -> None:
     add_listing_schema()  # the writer used below writes facets
+    add_log_schema()  # and appends leaves to the log
     connection = op.get_bind()
     waiting = {
         (row.kind, row.record_id)
