@@ -39,6 +39,8 @@ from coercionwatch.store import (
 from coercionwatch.store.search import query_words
 
 from . import editing
+from .keys import keys_app
+from .log import log_app
 from .output import (
     alert,
     camel_fields,
@@ -56,6 +58,7 @@ from .output import (
 )
 from .program import ProgramGroup, chosen, given_before
 from .reporting import report_app
+from .snapshots import mirror_app, snapshot, verify_snapshot
 from .states import load_states, states_app
 
 app = typer.Typer(
@@ -71,6 +74,11 @@ export_app = typer.Typer(
 app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
 app.add_typer(states_app, name="states")
+app.add_typer(keys_app, name="keys")
+app.add_typer(log_app, name="log")
+app.add_typer(mirror_app, name="mirror")
+app.command("snapshot")(snapshot)
+app.command("verify-snapshot")(verify_snapshot)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 AuthorOption = Annotated[

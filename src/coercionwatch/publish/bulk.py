@@ -7,6 +7,7 @@ import io
 import math
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -133,3 +134,17 @@ def write_kind_files(
             write_atomically(path, kind_chunks(kind, rows, fmt))
             written.append(path)
     return written
+
+
+def replace_folder(staging: Path, directory: Path) -> None:
+    """Put a folder built beside `directory` in its place: readers see the old one or the
+    new one, never a mix (a rename each)."""
+    staging.chmod(0o755)
+    if directory.exists():
+        old = directory.with_name(f".{directory.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        directory.rename(old)
+        staging.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(directory)

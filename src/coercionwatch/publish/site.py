@@ -28,7 +28,7 @@ from coercionwatch.model import KINDS, Incident, native_record
 from coercionwatch.store import Store, reader
 from coercionwatch.store.listing import Listing
 
-from .bulk import everything_chunks, write_atomically, write_kind_files
+from .bulk import everything_chunks, replace_folder, write_atomically, write_kind_files
 from .citations import FORMATS as CITATION_FORMATS
 from .citations import citation_file
 from .datapackage import datapackage
@@ -301,7 +301,7 @@ def build_site(
         if search_index:
             index_for_search(staging)
         indexed = time.perf_counter() - started
-        _swap(staging, directory)
+        replace_folder(staging, directory)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -371,15 +371,3 @@ def index_for_search(folder: Path) -> None:
         check=True,
         capture_output=True,
     )
-
-
-def _swap(staging: Path, directory: Path) -> None:
-    staging.chmod(0o755)
-    if directory.exists():
-        old = directory.with_name(f".{directory.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        directory.rename(old)
-        staging.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(directory)

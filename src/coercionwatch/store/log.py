@@ -16,14 +16,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, tuple_
+import orjson
+from sqlalchemy import and_, func, insert, select, text, tuple_
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import merkle, note
 
 from .database import WRITE_LOCK
 from .journal import ChainFault
-from .schema import journal, log_checkpoints, log_leaves, log_nodes
+from .reader import shown_publicly
+from .schema import journal, log_checkpoints, log_leaves, log_nodes, records
 
 LEAF_KINDS = ("journal", "capture", "snapshot")
 JOURNAL_COLUMNS = (
@@ -295,3 +297,82 @@ def check_log(connection: Connection) -> Iterator[ChainFault]:
 
 def _fault(message: str) -> ChainFault:
     return ChainFault(None, None, None, message)
+
+
+# --- proofs of journal entries
+
+
+def entry_fields(row: Any) -> dict[str, Any]:
+    """A journal entry as its hash covers it, under the names the seed format uses: what a
+    reader recomputes the leaf from."""
+    return {
+        "seq": row.seq,
+        "at": row.at,
+        "author": row.author,
+        "action": row.action,
+        "kind": row.kind,
+        "id": row.record_id,
+        "version": row.version,
+        "versionHash": row.version_hash,
+        "reason": row.reason,
+        "prev": row.prev_hash,
+        "hash": row.entry_hash,
+    }
+
+
+def current_entry(connection: Connection, kind: str, record_id: str) -> Any | None:
+    """The journal entry that made the record's current version (the latest naming it)."""
+    current = connection.execute(
+        select(records.c.version).where(records.c.kind == kind, records.c.id == record_id)
+    ).scalar()
+    if current is None:
+        return None
+    return connection.execute(
+        select(journal)
+        .where(
+            journal.c.kind == kind,
+            journal.c.record_id == record_id,
+            journal.c.version == current,
+            journal.c.action.in_(("create", "update", "accept", "delete")),
+        )
+        .order_by(journal.c.seq.desc())
+        .limit(1)
+    ).first()
+
+
+def entry_proof(connection: Connection, entry: Any) -> note.InclusionProof | None:
+    """The entry's inclusion proof in the latest checkpoint, its fields as extra data;
+    None until a checkpoint covers it."""
+    index = journal_leaf(connection, entry.seq)
+    signed = latest_checkpoint(connection)
+    if index is None or signed is None or index >= signed.size:
+        return None
+    hashes = tuple(inclusion_proof(connection, index, signed.size))
+    extra = orjson.dumps(entry_fields(entry))
+    return note.InclusionProof(index, hashes, signed.note, extra)
+
+
+def shown_entries(connection: Connection) -> Iterator[tuple[Any, int]]:
+    """The changes to the records the public sees, each with its leaf index, in journal
+    order. The k-th journal leaf is entry k (`check_log` holds the store to that), so the
+    leaves are walked beside the entries, not looked up one by one."""
+    entries = connection.execute(
+        select(journal)
+        .join(records, and_(records.c.kind == journal.c.kind, records.c.id == journal.c.record_id))
+        .where(
+            records.c.deleted.is_(False),
+            shown_publicly(),
+            journal.c.action.in_(("create", "update", "accept")),
+        )
+        .order_by(journal.c.seq)
+    )
+    leaves = connection.execute(
+        select(log_leaves.c.idx).where(log_leaves.c.kind == "journal").order_by(log_leaves.c.idx)
+    ).scalars()
+    seq = 0
+    index = -1
+    for entry in entries:
+        while seq < entry.seq:
+            index = next(leaves)
+            seq += 1
+        yield entry, index

@@ -1,0 +1,19 @@
+"""Inclusion proofs of public records: that a record's current version is in the signed
+log, in the `tlog-proof` format, with the journal entry as its extra data (a reader
+recomputes the entry's hash, hence the leaf, from it). A record the public does not see
+has no proof here: asking for one answers as for a record that does not exist."""
+
+from __future__ import annotations
+
+from coercionwatch.model import note
+from coercionwatch.store import log
+
+from .view import PublicView
+
+
+def record_proof(view: PublicView, kind: str, record_id: str) -> note.InclusionProof | None:
+    """None when the record is not shown, or no checkpoint covers its version yet."""
+    if view.get(kind, record_id) is None:
+        return None
+    entry = log.current_entry(view.connection, kind, record_id)
+    return None if entry is None else log.entry_proof(view.connection, entry)
