@@ -11,6 +11,13 @@ from coercionwatch.store import log
 from .view import PublicView
 
 
+def proof_path(view: PublicView, kind: str, record_id: str) -> str | None:
+    """Where a shown record's proof is served, once a checkpoint covers its version."""
+    if log.covered(view.connection, kind, record_id):
+        return f"{kind}/{record_id}.tlog-proof"
+    return None
+
+
 def record_proof(view: PublicView, kind: str, record_id: str) -> note.InclusionProof | None:
     """None when the record is not shown, or no checkpoint covers its version yet."""
     if view.get(kind, record_id) is None:

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 import orjson
 from sqlalchemy.engine import Connection
 
-from coercionwatch.model import KINDS, Incident, native_record
-from coercionwatch.store import Store, reader
+from coercionwatch.model import KINDS, Incident, Record, native_record
+from coercionwatch.store import Store, log, reader
 from coercionwatch.store.listing import Listing
 
 from .bulk import everything_chunks, replace_folder, write_atomically, write_kind_files
@@ -44,9 +44,11 @@ from .pages.lists import PAGE_SIZE, list_page
 from .pages.records import record_page, referrer_reads
 from .pages.search import error_page, search_page
 from .pages.timeline import timeline, timeline_page
+from .proofs import record_proof
 from .render import render
 from .seed import dumps_envelope, seed_envelope
 from .sitemap import sitemap_files
+from .tiles import write_tiles
 from .view import ListAnswer, PublicView, Reads
 
 
@@ -206,20 +208,34 @@ def _write(path: Path, data: bytes | str) -> None:
         path.write_bytes(data)
 
 
-def _record_files(view: PublicView, site: str) -> Iterator[tuple[str, bytes | str]]:
+def _record_files(pages: Pages, site: str) -> Iterator[tuple[str, bytes | str]]:
+    """Each shown record's files, a view a group: what a view learns (names, titles,
+    referrers) is dropped with it, so memory stays flat however large the record."""
     for kind in KINDS:
-        for record in view.every(Listing(kind)):
-            if isinstance(record, Incident):
-                updates = view.incident_updates(record)
-                yield (
-                    f"incident/{record.id}.json",
-                    dumps_envelope(seed_envelope(record, updates, site=site)),
-                )
-                seed = incident_record(record, view, site)
-                for fmt in CITATION_FORMATS:
-                    yield f"incident/{record.id}/citation.{fmt}", citation_file(seed, fmt)
-            else:
-                yield f"{kind}/{record.id}.json", orjson.dumps(native_record(record))
+        for record_ids in reader.shown_ids(pages.connection, kind, PAGES_PER_VIEW):
+            view = pages.view()
+            found = view.many([(kind, record_id) for record_id in record_ids])
+            yield from _files_of(view, [found[k] for k in sorted(found)], site)
+
+
+def _files_of(
+    view: PublicView, shown: list[Record], site: str
+) -> Iterator[tuple[str, bytes | str]]:
+    for record in shown:
+        if isinstance(record, Incident):
+            updates = view.incident_updates(record)
+            yield (
+                f"incident/{record.id}.json",
+                dumps_envelope(seed_envelope(record, updates, site=site)),
+            )
+            seed = incident_record(record, view, site)
+            for fmt in CITATION_FORMATS:
+                yield f"incident/{record.id}/citation.{fmt}", citation_file(seed, fmt)
+        else:
+            yield f"{record.kind}/{record.id}.json", orjson.dumps(native_record(record))
+        proof = record_proof(view, record.kind, record.id)
+        if proof is not None:
+            yield f"{record.kind}/{record.id}.tlog-proof", proof.text()
 
 
 SITE_MARK = ".coercionwatch-site"
@@ -280,10 +296,15 @@ def build_site(
             rendered = time.perf_counter() - started
             view = PublicView(connection)
             others = 1
-            for path, data in chain(_record_files(view, site), coverage_files(view)):
+            for path, data in chain(
+                _record_files(Pages(connection, site), site), coverage_files(view)
+            ):
                 _write(staging / path, data)
                 others += 1
             others += len(write_kind_files(view, staging / "data", site=site))
+            signed = log.latest_checkpoint(connection)
+            if signed is not None:
+                others += write_tiles(connection, staging / "log", signed.note)
             write_atomically(staging / EVERYTHING, everything_chunks(view))
             _write(staging / "feed.atom", atom_feed(view, site))
             for name, content in sitemap_files(view, site, suffix="/index.html"):

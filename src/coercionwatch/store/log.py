@@ -376,3 +376,22 @@ def shown_entries(connection: Connection) -> Iterator[tuple[Any, int]]:
             index = next(leaves)
             seq += 1
         yield entry, index
+
+
+def checkpoint_size(connection: Connection) -> int:
+    """The size of the latest checkpoint signed; 0 before the first."""
+    return connection.execute(
+        select(func.coalesce(func.max(log_checkpoints.c.size), 0))
+    ).scalar_one()
+
+
+def covered(connection: Connection, kind: str, record_id: str) -> bool:
+    """Whether the latest checkpoint covers the record's current version: a proof exists."""
+    size = checkpoint_size(connection)
+    if size == 0:
+        return False
+    entry = current_entry(connection, kind, record_id)
+    if entry is None:
+        return False
+    index = journal_leaf(connection, entry.seq)
+    return index is not None and index < size

@@ -274,6 +274,12 @@ class Store:
         with self.reading() as connection:
             return reader.journal_head(connection)
 
+    def published_head(self) -> str:
+        """What every public answer is a function of: the journal's head and the latest
+        checkpoint (a checkpoint gives records their proofs without a journal entry)."""
+        with self.reading() as connection:
+            return f"{reader.journal_head(connection)}.{log.checkpoint_size(connection)}"
+
     def withheld_keys(self) -> set[tuple[str, str]]:
         """(kind, id) of every record the public projection withholds (restricted ones and
         those that cannot be shown without them): no public output may point at one."""

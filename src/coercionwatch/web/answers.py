@@ -39,7 +39,7 @@ class AnswerCache:
     """ASGI middleware: GETs answered from the answers kept at the current head."""
 
     def __init__(
-        self, app: ASGIApp, head: Callable[[], int], *, max_bytes: int = ANSWER_BYTES
+        self, app: ASGIApp, head: Callable[[], str], *, max_bytes: int = ANSWER_BYTES
     ) -> None:
         self.app = app
         self.head = head

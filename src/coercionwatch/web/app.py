@@ -32,9 +32,10 @@ from coercionwatch.publish.pages.lists import list_page
 from coercionwatch.publish.pages.records import record_page
 from coercionwatch.publish.pages.search import error_page, search_page
 from coercionwatch.publish.pages.timeline import timeline_page
+from coercionwatch.publish.proofs import record_proof
 from coercionwatch.publish.render import render
 from coercionwatch.publish.sitemap import sitemap_files
-from coercionwatch.store import Store
+from coercionwatch.store import Store, log
 from coercionwatch.store.listing import Listing
 
 from .answers import ANSWER_BYTES, AnswerCache
@@ -99,7 +100,7 @@ def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> 
         openapi_url="/api/openapi.json",
     )
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(AnswerCache, head=store.journal_head, max_bytes=answer_bytes)
+    app.add_middleware(AnswerCache, head=store.published_head, max_bytes=answer_bytes)
     add_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("coercionwatch.publish", "static")]), "static")
 
@@ -360,6 +361,27 @@ def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> 
     def record_api(kind: str, record_id: str) -> JSONBytes:
         """One record's page data, with what it links to and what points at it."""
         return JSONBytes(record_for(kind, record_id).data)
+
+    @app.get("/log/checkpoint", tags=["log"])
+    def log_checkpoint() -> Response:
+        """The latest checkpoint of the transparency log, a signed note (tlog-checkpoint)."""
+        with viewing() as view:
+            signed = log.latest_checkpoint(view.connection)
+        if signed is None:
+            raise NotFound("checkpoint: none has been signed yet")
+        return Response(signed.note, media_type="text/plain; charset=utf-8")
+
+    @app.get("/{kind}/{record_id}.tlog-proof", tags=["log"])
+    def record_proof_file(kind: str, record_id: str) -> Response:
+        """That the record's current version is in the latest checkpoint (tlog-proof), with
+        its journal entry as extra data."""
+        if kind not in KINDS:
+            raise NotFound("record")
+        with viewing() as view:
+            proof = record_proof(view, kind, record_id)
+        if proof is None:
+            raise NotFound("proof: no public record by that id, or none signed yet")
+        return Response(proof.text(), media_type="text/plain; charset=utf-8")
 
     @app.get("/{kind}/{record_id}.json", tags=["records"])
     def record_json(kind: str, record_id: str) -> Response:

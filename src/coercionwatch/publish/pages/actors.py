@@ -17,6 +17,7 @@ from coercionwatch.publish.view import PublicView, Reads
 from coercionwatch.store import reader
 from coercionwatch.store.listing import Listing
 
+from ..proofs import proof_path
 from .common import IN_FORCE, Page, cards
 from .coverage import state_coverage
 from .records import SHOWN_REFERRERS, field_rows
@@ -99,6 +100,7 @@ def actor_page(view: PublicView, actor_id: str) -> Page | None:
         "otherCountermeasures": cards([c for c in taking_part if c not in in_force], view),
         "measuresAgainstNationals": cards(nationals, view),
         "measuresAgainstNationalsCount": nationals_count,
+        "proof": proof_path(view, "actor", actor_id),
     }
     if actor.type == "state" and actor.country:
         data["coverage"] = state_coverage(view, actor.country)

@@ -12,6 +12,7 @@ from coercionwatch.publish.citations import citations
 from coercionwatch.publish.view import PublicView, Reads
 from coercionwatch.store import reader
 
+from ..proofs import proof_path
 from .actors import country_name, role_text
 from .common import Page, card, cards
 
@@ -96,5 +97,6 @@ def incident_page(view: PublicView, slug: str, site: str) -> Page | None:
         ),
         "unlisted": [s for s in incident.related_incidents if ("incident", s) not in related],
         "citations": citations(record),
+        "proof": proof_path(view, "incident", slug),
     }
     return Page("incident.html", incident.title, f"incident/{slug}", data)

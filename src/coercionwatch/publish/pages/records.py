@@ -13,6 +13,7 @@ from coercionwatch.model.visibility import pointer_fields
 from coercionwatch.publish.view import PublicView, Reads, title_of
 from coercionwatch.store.listing import Listing
 
+from ..proofs import proof_path
 from .common import Page, cards
 
 SHOWN_REFERRERS = 12
@@ -108,5 +109,6 @@ def record_page(view: PublicView, kind: str, record_id: str) -> Page | None:
         "sameAct": same_act,
         "referredToBy": referred,
         "referredToByCount": count,
+        "proof": proof_path(view, kind, record_id),
     }
     return Page("record.html", title_of(record, view), f"{kind}/{record_id}", data)
