@@ -11,7 +11,7 @@ import typer
 
 from coercionwatch.model import note
 
-from .output import console, emit_json
+from .output import emit_json, errors
 from .program import ProgramGroup
 
 keys_app = typer.Typer(cls=ProgramGroup, help="Signing keys for the log.", no_args_is_help=True)
@@ -31,7 +31,8 @@ def generate(
     ] = False,
 ) -> None:
     """Make an Ed25519 key pair: the private key goes to FILE (readable by its owner only,
-    never overwritten); the verifier key, for readers and mirrors, is printed."""
+    never overwritten); the verifier key, for readers and mirrors, is printed on stdout
+    (`> log.pub` keeps it)."""
     from .app import fail
 
     try:
@@ -50,8 +51,8 @@ def generate(
     if json_out:
         emit_json({"name": name, "keyFile": str(out), "verifierKey": verifier})
         return
-    console.print(f"Private key written to {out} (keep it secret). Verifier key:")
-    console.print(verifier, soft_wrap=True)
+    errors.print(f"Private key written to {out}: keep it secret. The verifier key follows.")
+    typer.echo(verifier)
 
 
 def read_signer(path: Path | None, *, what: str = "--signing-key") -> note.Signer:
