@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, insert, select, text, tuple_
+from sqlalchemy import and_, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import merkle, note
@@ -59,11 +59,17 @@ def append_entries(connection: Connection, entries: Sequence[dict[str, Any]]) ->
     """The one way into the journal: the entries, and their hashes as leaves of the log."""
     rows = [tuple(entry[c] for c in JOURNAL_COLUMNS) for entry in entries]
     insert_rows(connection, "journal", ", ".join(JOURNAL_COLUMNS), rows)
-    append_leaves(connection, "journal", [bytes.fromhex(e["entry_hash"]) for e in entries])
+    append_leaves(
+        connection,
+        "journal",
+        [bytes.fromhex(e["entry_hash"]) for e in entries],
+        seqs=[e["seq"] for e in entries],
+    )
 
 
 def tree_size(connection: Connection) -> int:
-    return connection.execute(select(func.count()).select_from(log_leaves)).scalar_one()
+    """One past the last leaf: read off the primary key, not counted."""
+    return connection.execute(select(func.coalesce(func.max(log_leaves.c.idx) + 1, 0))).scalar_one()
 
 
 def _frontier(connection: Connection, size: int) -> dict[tuple[int, int], bytes]:
@@ -80,21 +86,32 @@ def _frontier(connection: Connection, size: int) -> dict[tuple[int, int], bytes]
 def _nodes(
     connection: Connection, wanted: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], bytes]:
-    keys = list(dict.fromkeys(wanted))
-    found: dict[tuple[int, int], bytes] = {}
-    for at in range(0, len(keys), 400):
-        chunk = keys[at : at + 400]
-        rows = connection.execute(
-            select(log_nodes.c.level, log_nodes.c.idx, log_nodes.c.hash).where(
-                tuple_(log_nodes.c.level, log_nodes.c.idx).in_(chunk)
+    """The stored nodes asked for, in one query: `level = ? AND idx IN (…)` for each level,
+    which both databases answer from the primary key (a row-value list makes SQLite scan)."""
+    by_level: dict[int, list[int]] = {}
+    for level, index in dict.fromkeys(wanted):
+        by_level.setdefault(level, []).append(index)
+    if not by_level:
+        return {}
+    rows = connection.execute(
+        select(log_nodes.c.level, log_nodes.c.idx, log_nodes.c.hash).where(
+            or_(
+                *(
+                    and_(log_nodes.c.level == level, log_nodes.c.idx.in_(indexes))
+                    for level, indexes in by_level.items()
+                )
             )
         )
-        found.update({(r.level, r.idx): bytes(r.hash) for r in rows})
-    return found
+    )
+    return {(r.level, r.idx): bytes(r.hash) for r in rows}
 
 
-def append_leaves(connection: Connection, kind: str, data: Sequence[bytes]) -> list[int]:
-    """Append leaves (32-byte hashes) and the nodes they complete; returns their indexes."""
+def append_leaves(
+    connection: Connection, kind: str, data: Sequence[bytes], *, seqs: Sequence[int] | None = None
+) -> list[int]:
+    """Append leaves (32-byte hashes) and the nodes they complete; returns their indexes.
+    A journal leaf keeps its entry's number (`seqs`), so a proof finds it by an index;
+    the number is the store's, never published."""
     if not data:
         return []
     if kind not in LEAF_KINDS:
@@ -104,21 +121,21 @@ def append_leaves(connection: Connection, kind: str, data: Sequence[bytes]) -> l
         connection.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
     size = tree_size(connection)
     known = _frontier(connection, size)
-    leaves: list[tuple[int, str, bytes]] = []
+    leaves: list[tuple[int, str, bytes, int | None]] = []
     nodes: list[tuple[int, int, bytes, int]] = []
     for offset, value in enumerate(data):
         if len(value) != merkle.HASH_SIZE:
             raise ValueError("a leaf of the log is a 32-byte hash")
         index = size + offset
-        leaves.append((index, kind, value))
+        leaves.append((index, kind, value, seqs[offset] if seqs is not None else None))
         for level, position, hashed in merkle.completed_nodes(
             index, merkle.leaf_hash(value), lambda level, position: known[level, position]
         ):
             known[level, position] = hashed
             nodes.append((level, position, hashed, index + 1))
-    insert_rows(connection, "log_leaves", "idx, kind, data", leaves)
+    insert_rows(connection, "log_leaves", "idx, kind, data, seq", leaves)
     insert_rows(connection, "log_nodes", "level, idx, hash, size", nodes)
-    return [index for index, _, _ in leaves]
+    return [leaf[0] for leaf in leaves]
 
 
 def node_reader(connection: Connection, ranges: Iterable[tuple[int, int]]) -> merkle.NodeLookup:
@@ -172,14 +189,7 @@ def level_hashes(connection: Connection, level: int, start: int, end: int) -> li
 
 def journal_leaf(connection: Connection, seq: int) -> int | None:
     """The leaf index of journal entry `seq` (leaves of other kinds lie between)."""
-    row = connection.execute(select(journal.c.entry_hash).where(journal.c.seq == seq)).first()
-    if row is None:
-        return None
-    return connection.execute(
-        select(log_leaves.c.idx).where(
-            log_leaves.c.kind == "journal", log_leaves.c.data == bytes.fromhex(row.entry_hash)
-        )
-    ).scalar()
+    return connection.execute(select(log_leaves.c.idx).where(log_leaves.c.seq == seq)).scalar()
 
 
 # --- checkpoints

@@ -98,7 +98,8 @@ log_leaves = Table(
     Column("idx", BigInteger, primary_key=True, autoincrement=False),
     Column("kind", String(16), nullable=False),
     Column("data", LargeBinary, nullable=False),
-    Index("ix_log_leaves_data", "data"),
+    Column("seq", BigInteger),
+    Index("ix_log_leaves_seq", "seq"),
 )
 """The transparency log's leaves, in order: a journal entry's hash, a capture's or a
 snapshot manifest's digest. Hashes only, never content or ids (`store/log.py`)."""

@@ -25,8 +25,9 @@ def add_log_schema() -> None:
             sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
             sa.Column("kind", sa.String(16), nullable=False),
             sa.Column("data", sa.LargeBinary, nullable=False),
+            sa.Column("seq", sa.BigInteger),
         )
-        op.create_index("ix_log_leaves_data", "log_leaves", ["data"])
+        op.create_index("ix_log_leaves_seq", "log_leaves", ["seq"])
     if not inspector.has_table("log_nodes"):
         op.create_table(
             "log_nodes",
@@ -55,5 +56,10 @@ def add_log_schema() -> None:
         ).all()
         if not rows:
             break
-        append_leaves(connection, "journal", [bytes.fromhex(r.entry_hash) for r in rows])
+        append_leaves(
+            connection,
+            "journal",
+            [bytes.fromhex(r.entry_hash) for r in rows],
+            seqs=[r.seq for r in rows],
+        )
         after = rows[-1].seq
