@@ -47,6 +47,18 @@ def import_files(store: Store, *paths: Path, reason: str | None = None) -> Impor
     return store.import_records(read_records(list(paths)), author="tester", reason=reason)
 
 
+def write_records(store: Store, *records: dict[str, Any]) -> ImportSummary:
+    """Records given as plain dicts, imported as one batch (no file in between)."""
+    from coercionwatch.ingest import Incoming
+    from coercionwatch.model import Location, load_record
+
+    incoming = [
+        Incoming(load_record(r["kind"], {k: v for k, v in r.items() if k != "kind"}), Location("t"))
+        for r in records
+    ]
+    return store.import_records(incoming, author="tester", reason="test")
+
+
 def basic_records() -> list[dict[str, Any]]:
     return [
         actor("usa", type="state", name="United States", country="US"),

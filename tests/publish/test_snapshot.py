@@ -13,28 +13,19 @@ from coercionwatch.model import merkle, note
 from coercionwatch.publish.snapshot import SnapshotRefused, write_snapshot
 from coercionwatch.publish.snapshot_check import check_snapshot
 from coercionwatch.store import Store
-from tests.helpers import actor, basic_records, measure
+from tests.helpers import actor, basic_records, measure, write_records
 
 SITE = "https://record.example.org"
 SIGNER = note.Signer.generate("record.example.org")
 KEY = str(SIGNER.verifier())
 
 
-def write(store: Store, *records: dict) -> None:
-    from coercionwatch.ingest import Incoming
-    from coercionwatch.model import Location, load_record
-
-    incoming = [
-        Incoming(load_record(r["kind"], {k: v for k, v in r.items() if k != "kind"}), Location("t"))
-        for r in records
-    ]
-    store.import_records(incoming, author="tester", reason="test")
-
-
 @pytest.fixture
 def recorded(store: Store) -> Store:
-    write(store, *basic_records(), actor("witness-a", visibility="restricted", name="Hidden Name"))
-    write(store, measure("m-witness", "witness-a"))
+    write_records(
+        store, *basic_records(), actor("witness-a", visibility="restricted", name="Hidden Name")
+    )
+    write_records(store, measure("m-witness", "witness-a"))
     return store
 
 
@@ -90,6 +81,17 @@ def test_the_file_at_fault_is_named(recorded: Store, tmp_path: Path):
     assert "planted.html: not in the manifest" in faults_of(folder)
 
 
+def test_a_manifest_naming_a_file_outside_the_snapshot_is_refused(recorded: Store, tmp_path: Path):
+    folder = write_snapshot(recorded, tmp_path / "snap", site=SITE, signer=SIGNER).directory
+    (tmp_path / "secret").write_text("outside")
+    manifest = orjson.loads((folder / "manifest.json").read_bytes())
+    manifest["files"].append({"path": "../secret", "sha256": "0" * 64, "size": 7})
+    (folder / "manifest.json").write_bytes(orjson.dumps(manifest))
+    faults = faults_of(folder)
+    assert "manifest.json: names a file outside the snapshot: '../secret'" in faults
+    assert "manifest.json: its digest is not the log's last leaf" in faults
+
+
 def test_a_forged_checkpoint_or_tile_stops_the_check(recorded: Store, tmp_path: Path):
     folder = write_snapshot(recorded, tmp_path / "snap", site=SITE, signer=SIGNER).directory
     other = note.Signer.generate("record.example.org")
@@ -104,12 +106,12 @@ def test_since_refuses_a_log_that_was_rewritten_and_accepts_one_that_grew(
     recorded: Store, tmp_path: Path
 ):
     first = write_snapshot(recorded, tmp_path / "one", site=SITE, signer=SIGNER)
-    write(recorded, actor("later"))
+    write_records(recorded, actor("later"))
     second = write_snapshot(recorded, tmp_path / "two", site=SITE, signer=SIGNER)
     assert faults_of(second.directory, since=first.checkpoint) == []
     assert second.tree_size == first.tree_size + 2
     forked = Store.open(str(tmp_path / "forked.db"), create=True)
-    write(forked, *basic_records(), actor("other"), actor("more"), actor("still-more"))
+    write_records(forked, *basic_records(), actor("other"), actor("more"), actor("still-more"))
     with forked:
         third = write_snapshot(forked, tmp_path / "three", site=SITE, signer=SIGNER)
     faults = faults_of(third.directory, since=first.checkpoint)

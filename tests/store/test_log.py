@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from coercionwatch.model import merkle, note
 from coercionwatch.store import Store, log
 from coercionwatch.store.schema import journal
-from tests.helpers import actor, basic_records, measure
+from tests.helpers import actor, basic_records, measure, write_records
 
 
 def entry_leaves(store: Store) -> list[bytes]:
@@ -19,21 +19,10 @@ def entry_leaves(store: Store) -> list[bytes]:
         return [merkle.leaf_hash(bytes.fromhex(r.entry_hash)) for r in rows]
 
 
-def write(store: Store, *records: dict) -> None:
-    from coercionwatch.ingest import Incoming
-    from coercionwatch.model import Location, load_record
-
-    incoming = [
-        Incoming(load_record(r["kind"], {k: v for k, v in r.items() if k != "kind"}), Location("t"))
-        for r in records
-    ]
-    store.import_records(incoming, author="tester", reason="test")
-
-
 @pytest.fixture
 def logged(store: Store) -> Store:
-    write(store, *basic_records())
-    write(store, actor("prost", nationality=["CA"], name="Kimberly Prost"))
+    write_records(store, *basic_records())
+    write_records(store, actor("prost", nationality=["CA"], name="Kimberly Prost"))
     store.delete("measure", "m-prost", author="tester", reason="test")
     return store
 
@@ -66,7 +55,7 @@ def test_a_checkpoint_is_signed_kept_and_extended(logged: Store):
     signed = logged.sign_checkpoint(signer)
     checkpoint = note.open_checkpoint(signed, signer.verifier())
     assert checkpoint.size == 5 and checkpoint.root == merkle.root_of(entry_leaves(logged))
-    write(logged, measure("m-two", "prost"))
+    write_records(logged, measure("m-two", "prost"))
     later = note.open_checkpoint(logged.sign_checkpoint(signer), signer.verifier())
     assert later.size == 6
     with logged.reading() as connection:
@@ -86,8 +75,8 @@ def _truncate(store: Store, keep: int) -> None:
 
 
 def test_a_journal_truncated_after_a_checkpoint_fails_verify(store: Store):
-    write(store, actor("a"))
-    write(store, actor("b"))
+    write_records(store, actor("a"))
+    write_records(store, actor("b"))
     store.sign_checkpoint(note.Signer.generate("example.org/record"))
     _truncate(store, 1)
     faults = [str(f) for f in store.verify()]
@@ -95,7 +84,7 @@ def test_a_journal_truncated_after_a_checkpoint_fails_verify(store: Store):
 
 
 def test_a_journal_rewritten_after_a_checkpoint_fails_verify(store: Store):
-    write(store, actor("a"))
+    write_records(store, actor("a"))
     store.sign_checkpoint(note.Signer.generate("example.org/record"))
     with store.engine.begin() as connection:
         connection.execute(text("DELETE FROM log_leaves"))
@@ -117,7 +106,7 @@ def test_a_changed_node_or_leaf_is_named(logged: Store):
 def test_leaves_of_other_kinds_sit_between_journal_leaves(logged: Store):
     with logged.engine.begin() as connection:
         assert log.append_leaves(connection, "capture", [bytes(range(32))]) == [5]
-    write(logged, actor("after"))
+    write_records(logged, actor("after"))
     with logged.reading() as connection:
         assert log.tree_size(connection) == 7
         seq = connection.execute(select(journal.c.seq).order_by(journal.c.seq.desc())).scalar()

@@ -14,6 +14,15 @@ from coercionwatch.model import note
 from .output import emit_json, errors
 from .program import ProgramGroup
 
+SigningKeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--signing-key",
+        envvar="COERCIONWATCH_SIGNING_KEY",
+        metavar="FILE",
+        help="The log's private key file (`keys generate`).",
+    ),
+]
 keys_app = typer.Typer(cls=ProgramGroup, help="Signing keys for the log.", no_args_is_help=True)
 
 

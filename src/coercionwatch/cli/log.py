@@ -4,12 +4,11 @@ command line."""
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .keys import read_signer
+from .keys import SigningKeyOption, read_signer
 from .output import console, emit_json
 from .program import ProgramGroup
 
@@ -23,15 +22,7 @@ def _b64(value: bytes) -> str:
 
 @log_app.command("checkpoint")
 def checkpoint(
-    signing_key: Annotated[
-        Path | None,
-        typer.Option(
-            "--signing-key",
-            envvar="COERCIONWATCH_SIGNING_KEY",
-            metavar="FILE",
-            help="The log's private key file (`keys generate`).",
-        ),
-    ] = None,
+    signing_key: SigningKeyOption = None,
 ) -> None:
     """Sign the log as it stands and print the checkpoint (a signed note). The store keeps
     it: from now on `verify` fails if the log does not extend it."""

@@ -10,7 +10,7 @@ import typer
 
 from coercionwatch.model import note
 
-from .keys import read_signer, read_verifier_key
+from .keys import SigningKeyOption, read_signer, read_verifier_key
 from .output import console, emit_json, rows_table
 from .program import ProgramGroup
 
@@ -32,15 +32,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 
 def snapshot(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to write (replaced).")],
-    signing_key: Annotated[
-        Path | None,
-        typer.Option(
-            "--signing-key",
-            envvar="COERCIONWATCH_SIGNING_KEY",
-            metavar="FILE",
-            help="The log's private key file (`keys generate`).",
-        ),
-    ] = None,
+    signing_key: SigningKeyOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """A signed, self-verifying copy of the public record for mirrors: the export, the

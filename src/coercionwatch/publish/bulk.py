@@ -136,6 +136,21 @@ def write_kind_files(
     return written
 
 
+def unreplaceable(directory: Path, mark: str, what: str) -> str | None:
+    """Why `directory` may not be replaced by `what` (a site build, a snapshot), which
+    leaves `mark` in every folder it writes: it is a file, or holds things not its own."""
+    if not directory.exists():
+        return None
+    if not directory.is_dir():
+        return f"{directory} is a file, not a folder"
+    if any(directory.iterdir()) and not (directory / mark).is_file():
+        return (
+            f"{directory} holds files that no {what} left there; writing would replace them "
+            "(choose a new or empty folder)"
+        )
+    return None
+
+
 def replace_folder(staging: Path, directory: Path) -> None:
     """Put a folder built beside `directory` in its place: readers see the old one or the
     new one, never a mix (a rename each)."""

@@ -148,13 +148,11 @@ def _download(base: str, staging: Path, *, allow_private: bool) -> None:
 
 
 def _tile_names(size: int) -> Iterator[str]:
-    level = 0
-    while (size >> (merkle.TILE_HEIGHT * level)) > 0:
+    for level in merkle.tile_levels(size):
         for tile in merkle.tiles_of_level(level, size):
             yield f"{LOG}/{tile.path}"
             if level == 0:
-                yield f"{LOG}/{tile.path.replace('tile/0/', 'tile/entries/', 1)}"
-        level += 1
+                yield f"{LOG}/{tile.entries_path}"
 
 
 def _safe(name: str) -> str:

@@ -28,7 +28,13 @@ from coercionwatch.model import KINDS, Incident, Record, native_record
 from coercionwatch.store import Store, log, reader
 from coercionwatch.store.listing import Listing
 
-from .bulk import everything_chunks, replace_folder, write_atomically, write_kind_files
+from .bulk import (
+    everything_chunks,
+    replace_folder,
+    unreplaceable,
+    write_atomically,
+    write_kind_files,
+)
 from .citations import FORMATS as CITATION_FORMATS
 from .citations import citation_file
 from .datapackage import datapackage
@@ -248,15 +254,9 @@ class SiteRefused(ValueError):
 
 def check_target(directory: Path) -> None:
     """Refuse to replace a file, or a folder with things in it that no build left there."""
-    if not directory.exists():
-        return
-    if not directory.is_dir():
-        raise SiteRefused(f"{directory} is a file, not a folder")
-    if any(directory.iterdir()) and not (directory / SITE_MARK).is_file():
-        raise SiteRefused(
-            f"{directory} holds files that no site build left there; building would replace "
-            "them (choose a new or empty folder)"
-        )
+    reason = unreplaceable(directory, SITE_MARK, "site build")
+    if reason is not None:
+        raise SiteRefused(reason)
 
 
 def site_address(url: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from coercionwatch.model.note import Signer, checkpoint_size
 from coercionwatch.store import Store, log
 
-from .bulk import replace_folder, write_atomically, write_kind_files
+from .bulk import replace_folder, unreplaceable, write_atomically, write_kind_files
 from .datapackage import datapackage
 from .tiles import write_tiles
 from .view import PublicView
@@ -54,7 +54,9 @@ def write_snapshot(store: Store, directory: Path, *, site: str, signer: Signer) 
     """Write a signed snapshot to `directory`, replacing an earlier snapshot there. The
     folder appears whole or not at all: it is built beside the target and renamed."""
     directory = directory.resolve()
-    _check_target(directory)
+    reason = unreplaceable(directory, MARK, "snapshot")
+    if reason is not None:
+        raise SnapshotRefused(reason)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
@@ -66,16 +68,14 @@ def write_snapshot(store: Store, directory: Path, *, site: str, signer: Signer) 
             write_atomically(staging / "data" / "datapackage.json", [package])
             write_atomically(staging / JOURNAL, _journal_lines(connection))
         (staging / MARK).write_text(FORMAT + "\n", "utf-8")
-        manifest = orjson.dumps(
-            {"format": FORMAT, "files": list(_listing(staging))}, option=orjson.OPT_INDENT_2
-        )
+        files = list(_listing(staging))
+        manifest = orjson.dumps({"format": FORMAT, "files": files}, option=orjson.OPT_INDENT_2)
         (staging / MANIFEST).write_bytes(manifest)
         checkpoint = store.sign_checkpoint(
             signer, leaf=("snapshot", hashlib.sha256(manifest).digest())
         )
         with store.reading() as connection:
             write_tiles(connection, staging / LOG, checkpoint)
-        files = list(_listing(staging))
         replace_folder(staging, directory)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -87,18 +87,6 @@ def write_snapshot(store: Store, directory: Path, *, site: str, signer: Signer) 
         tree_size=checkpoint_size(checkpoint),
         checkpoint=checkpoint,
     )
-
-
-def _check_target(directory: Path) -> None:
-    if not directory.exists():
-        return
-    if not directory.is_dir():
-        raise SnapshotRefused(f"{directory} is a file, not a folder")
-    if any(directory.iterdir()) and not (directory / MARK).is_file():
-        raise SnapshotRefused(
-            f"{directory} holds files that no snapshot left there; writing would replace them "
-            "(choose a new or empty folder)"
-        )
 
 
 def _journal_lines(connection: Connection) -> Iterator[bytes]:

@@ -212,7 +212,12 @@ def sign_checkpoint(connection: Connection, signer: note.Signer, *, at: str) -> 
     signed = note.sign_checkpoint(checkpoint, signer)
     latest = latest_checkpoint(connection)
     if latest is not None and latest.size == size:
-        return signed if latest.root == checkpoint.root else _diverged(latest, checkpoint)
+        if latest.root != checkpoint.root:
+            raise ValueError(
+                f"the tree of {size} leaves has another root than the checkpoint signed at "
+                f"{latest.signed_at}; run verify"
+            )
+        return signed
     connection.execute(
         insert(log_checkpoints).values(
             size=size, root=checkpoint.root, note=signed.decode("utf-8"), signed_at=at
@@ -221,24 +226,10 @@ def sign_checkpoint(connection: Connection, signer: note.Signer, *, at: str) -> 
     return signed
 
 
-def _diverged(latest: StoredCheckpoint, checkpoint: note.Checkpoint) -> bytes:
-    raise ValueError(
-        f"the tree of {checkpoint.size} leaves has another root than the checkpoint signed at "
-        f"{latest.signed_at}; run verify"
-    )
-
-
 def latest_checkpoint(connection: Connection) -> StoredCheckpoint | None:
     row = connection.execute(
         select(log_checkpoints).order_by(log_checkpoints.c.size.desc()).limit(1)
     ).first()
-    if row is None:
-        return None
-    return StoredCheckpoint(row.size, bytes(row.root), row.note.encode("utf-8"), row.signed_at)
-
-
-def checkpoint_of_size(connection: Connection, size: int) -> StoredCheckpoint | None:
-    row = connection.execute(select(log_checkpoints).where(log_checkpoints.c.size == size)).first()
     if row is None:
         return None
     return StoredCheckpoint(row.size, bytes(row.root), row.note.encode("utf-8"), row.signed_at)
