@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, insert, or_, select, text
+from sqlalchemy import and_, func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import merkle, note
@@ -87,23 +87,23 @@ def _nodes(
     connection: Connection, wanted: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], bytes]:
     """The stored nodes asked for, in one query: `level = ? AND idx IN (…)` for each level,
-    which both databases answer from the primary key (a row-value list makes SQLite scan)."""
+    which both databases answer from the primary key (a row-value list makes SQLite scan).
+    Written as driver SQL: building and compiling the statement cost more than answering it."""
     by_level: dict[int, list[int]] = {}
     for level, index in dict.fromkeys(wanted):
         by_level.setdefault(level, []).append(index)
     if not by_level:
         return {}
-    rows = connection.execute(
-        select(log_nodes.c.level, log_nodes.c.idx, log_nodes.c.hash).where(
-            or_(
-                *(
-                    and_(log_nodes.c.level == level, log_nodes.c.idx.in_(indexes))
-                    for level, indexes in by_level.items()
-                )
-            )
-        )
+    mark = marks(connection, 1)
+    where = " OR ".join(
+        f"(level = {mark} AND idx IN ({marks(connection, len(indexes))}))"
+        for indexes in by_level.values()
     )
-    return {(r.level, r.idx): bytes(r.hash) for r in rows}
+    parameters = tuple(v for level, indexes in by_level.items() for v in (level, *indexes))
+    rows = connection.exec_driver_sql(
+        f"SELECT level, idx, hash FROM {log_nodes.name} WHERE {where}", parameters
+    )
+    return {(level, index): bytes(hashed) for level, index, hashed in rows}
 
 
 def append_leaves(
