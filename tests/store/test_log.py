@@ -5,7 +5,7 @@ store to — a truncated or rewritten journal fails it."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from coercionwatch.model import merkle, note
 from coercionwatch.store import Store, log
@@ -109,8 +109,9 @@ def test_leaves_of_other_kinds_sit_between_journal_leaves(logged: Store):
     write_records(logged, actor("after"))
     with logged.reading() as connection:
         assert log.tree_size(connection) == 7
-        seq = connection.execute(select(journal.c.seq).order_by(journal.c.seq.desc())).scalar()
-        assert log.journal_leaf(connection, seq) == 6
+        entry, leaf = log.record_leaf(connection, "actor", "after")
+        assert leaf == 6
+        assert entry.seq == connection.execute(select(func.max(journal.c.seq))).scalar()
     assert logged.verify() == []
     with pytest.raises(ValueError), logged.engine.begin() as connection:
         log.append_leaves(connection, "capture", [b"short"])

@@ -13,14 +13,16 @@ from .view import PublicView
 
 def proof_path(view: PublicView, kind: str, record_id: str) -> str | None:
     """Where a shown record's proof is served, once a checkpoint covers its version."""
-    if log.covered(view.connection, kind, record_id):
+    signed = view.checkpoint
+    found = None if signed is None else log.record_leaf(view.connection, kind, record_id)
+    if found is not None and found[1] < signed.size:
         return f"{kind}/{record_id}.tlog-proof"
     return None
 
 
 def record_proof(view: PublicView, kind: str, record_id: str) -> note.InclusionProof | None:
     """None when the record is not shown, or no checkpoint covers its version yet."""
-    if view.get(kind, record_id) is None:
+    if view.checkpoint is None or view.get(kind, record_id) is None:
         return None
-    entry = log.current_entry(view.connection, kind, record_id)
-    return None if entry is None else log.entry_proof(view.connection, entry)
+    found = log.record_leaf(view.connection, kind, record_id)
+    return None if found is None else log.entry_proof(view.connection, *found, view.checkpoint)

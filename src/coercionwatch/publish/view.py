@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Incident, Key, Record, UpdateNote, pointers, project
 from coercionwatch.model.labels import label
-from coercionwatch.store import listing, reader
+from coercionwatch.store import listing, log, reader
 from coercionwatch.store.listing import Listing
 
 
@@ -243,3 +244,8 @@ class PublicView:
 
     def last_change(self) -> str | None:
         return reader.last_change(self.connection)
+
+    @cached_property
+    def checkpoint(self) -> log.StoredCheckpoint | None:
+        """The latest checkpoint signed, read once: the one every proof this view gives is in."""
+        return log.latest_checkpoint(self.connection)

@@ -187,11 +187,6 @@ def level_hashes(connection: Connection, level: int, start: int, end: int) -> li
     return [bytes(r.hash) for r in rows]
 
 
-def journal_leaf(connection: Connection, seq: int) -> int | None:
-    """The leaf index of journal entry `seq` (leaves of other kinds lie between)."""
-    return connection.execute(select(log_leaves.c.idx).where(log_leaves.c.seq == seq)).scalar()
-
-
 # --- checkpoints
 
 
@@ -321,32 +316,37 @@ def entry_fields(row: Any) -> dict[str, Any]:
     }
 
 
-def current_entry(connection: Connection, kind: str, record_id: str) -> Any | None:
-    """The journal entry that made the record's current version (the latest naming it)."""
-    current = connection.execute(
-        select(records.c.version).where(records.c.kind == kind, records.c.id == record_id)
-    ).scalar()
-    if current is None:
-        return None
-    return connection.execute(
-        select(journal)
+def record_leaf(connection: Connection, kind: str, record_id: str) -> tuple[Any, int] | None:
+    """The journal entry that made the record's current version (the latest naming it) and
+    its leaf index, in one query."""
+    row = connection.execute(
+        select(journal, log_leaves.c.idx.label("leaf"))
+        .join(
+            records,
+            and_(
+                records.c.kind == journal.c.kind,
+                records.c.id == journal.c.record_id,
+                records.c.version == journal.c.version,
+            ),
+        )
+        .join(log_leaves, log_leaves.c.seq == journal.c.seq)
         .where(
             journal.c.kind == kind,
             journal.c.record_id == record_id,
-            journal.c.version == current,
             journal.c.action.in_(("create", "update", "accept", "delete")),
         )
         .order_by(journal.c.seq.desc())
         .limit(1)
     ).first()
+    return None if row is None else (row, row.leaf)
 
 
-def entry_proof(connection: Connection, entry: Any) -> note.InclusionProof | None:
-    """The entry's inclusion proof in the latest checkpoint, its fields as extra data;
-    None until a checkpoint covers it."""
-    index = journal_leaf(connection, entry.seq)
-    signed = latest_checkpoint(connection)
-    if index is None or signed is None or index >= signed.size:
+def entry_proof(
+    connection: Connection, entry: Any, index: int, signed: StoredCheckpoint | None
+) -> note.InclusionProof | None:
+    """The entry's inclusion proof in the checkpoint, its fields as extra data; None until a
+    checkpoint covers it."""
+    if signed is None or index >= signed.size:
         return None
     hashes = tuple(inclusion_proof(connection, index, signed.size))
     extra = orjson.dumps(entry_fields(entry))
@@ -384,15 +384,3 @@ def checkpoint_size(connection: Connection) -> int:
     return connection.execute(
         select(func.coalesce(func.max(log_checkpoints.c.size), 0))
     ).scalar_one()
-
-
-def covered(connection: Connection, kind: str, record_id: str) -> bool:
-    """Whether the latest checkpoint covers the record's current version: a proof exists."""
-    size = checkpoint_size(connection)
-    if size == 0:
-        return False
-    entry = current_entry(connection, kind, record_id)
-    if entry is None:
-        return False
-    index = journal_leaf(connection, entry.seq)
-    return index is not None and index < size

@@ -35,7 +35,7 @@ from coercionwatch.publish.pages.timeline import timeline_page
 from coercionwatch.publish.proofs import record_proof
 from coercionwatch.publish.render import render
 from coercionwatch.publish.sitemap import sitemap_files
-from coercionwatch.store import Store, log
+from coercionwatch.store import Store
 from coercionwatch.store.listing import Listing
 
 from .answers import ANSWER_BYTES, AnswerCache
@@ -366,7 +366,7 @@ def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> 
     def log_checkpoint() -> Response:
         """The latest checkpoint of the transparency log, a signed note (tlog-checkpoint)."""
         with viewing() as view:
-            signed = log.latest_checkpoint(view.connection)
+            signed = view.checkpoint
         if signed is None:
             raise NotFound("checkpoint: none has been signed yet")
         return Response(signed.note, media_type="text/plain; charset=utf-8")
