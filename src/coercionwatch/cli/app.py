@@ -711,20 +711,18 @@ def watch(
     """Compare a sanctions list file with its last snapshot: changes, drafts, checklist."""
     from coercionwatch.analysis.listguard import ChangeLimits
     from coercionwatch.analysis.watch import watch_list
-    from coercionwatch.publish.webhook import (
-        WebhookFailed,
-        WebhookRefused,
-        check_url,
-        post_report,
-    )
+    from coercionwatch.model.addresses import AddressRefused, check_url
+    from coercionwatch.publish.webhook import WebhookFailed, post_report
 
     from .watching import print_report
 
     if webhook:
         try:
             check_url(webhook, allow_private=allow_private_webhook)
-        except WebhookRefused as exc:
-            raise fail(f"webhook refused: {exc}") from None
+        except AddressRefused as exc:
+            raise fail(
+                f"webhook refused: {exc} (pass --allow-private-webhook to send there anyway)"
+            ) from None
     with opened(create=True) as store:
         try:
             report = watch_list(
@@ -748,7 +746,7 @@ def watch(
     if webhook:
         try:
             status = post_report(webhook, data, allow_private=allow_private_webhook)
-        except (WebhookFailed, WebhookRefused) as exc:
+        except (WebhookFailed, AddressRefused) as exc:
             kept = "nothing was written" if dry_run else "the snapshot and drafts are kept"
             errors.print(
                 alert("webhook failed:", f" {exc} ({kept}; the report is above)"),

@@ -21,11 +21,11 @@ import httpx
 import orjson
 
 from coercionwatch.model import merkle, note
+from coercionwatch.model.addresses import AddressRefused, check_url
 
 from .bulk import replace_folder
 from .snapshot import LOG, MANIFEST, MIRROR_STATE
 from .snapshot_check import SnapshotFault, check_snapshot
-from .webhook import WebhookRefused, check_url
 
 MAX_FILE_BYTES = 2 * 2**30
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -115,7 +115,7 @@ def _download(base: str, staging: Path, *, allow_private: bool) -> None:
             url = urljoin(base, name)
             try:
                 check_url(url, allow_private=allow_private)
-            except WebhookRefused as exc:
+            except AddressRefused as exc:
                 raise PullRefused([SnapshotFault(name, str(exc))]) from None
             try:
                 answer = client.get(url)
