@@ -63,6 +63,10 @@ LOADED_BYTES = 4 << 20
 record takes about four times that (8,192 records of the 100,000-record benchmark were 10 MiB
 of JSON and 41 MiB loaded), so this keeps the process's size flat whatever records it meets."""
 
+LARGEST_KEPT = LOADED_BYTES // 64
+"""A record with more JSON than this (an incident is about 5 KiB) is validated each time it
+is read, rather than pushing dozens of others out of the cache."""
+
 _loaded: LRUCache[tuple[str, str], tuple[Record, int]] = LRUCache(
     maxsize=LOADED_BYTES, getsizeof=lambda kept: kept[1]
 )
@@ -78,7 +82,7 @@ def stored(row: Any) -> StoredRecord:
         kept = _loaded.get(key)
     if kept is None:
         record = load_record(row.kind, orjson.loads(row.body))
-        if len(row.body) <= LOADED_BYTES // 64:
+        if len(row.body) <= LARGEST_KEPT:
             with _loaded_lock:
                 _loaded[key] = (record, len(row.body))
     else:
