@@ -252,16 +252,19 @@ def incidents(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
 
 
 def measures(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
-    """About a third come in acts of two to six targets sharing imposer, type and date."""
+    """Measures come in waves, as designations do (EO 14203's came in fours and sixes): one
+    imposer, one day, one order, one to twelve targets; a third of the waves' measures are
+    also acts naming several targets at once."""
     types, statuses = terms("measure-types"), terms("measure-statuses")
     type_weights, status_weights = zipf(types), zipf(statuses)
     n = 0
     while n < total:
-        size = rng.randint(2, 6) if rng.random() < 0.1 else 1
+        size = rng.randint(1, 12)
         imposer = rng.choice(cast.states)
         kind = rng.choices(types, type_weights)[0]
         taken = day(rng)
-        act = f"act-{n:07d}" if size > 1 else None
+        order = f"Order {rng.randint(1000, 99999)}"
+        act = f"act-{n:07d}" if size > 1 and rng.random() < 0.3 else None
         for _ in range(min(size, total - n)):
             record = {
                 "kind": "measure",
@@ -272,7 +275,7 @@ def measures(rng: random.Random, cast: Cast, total: int) -> Iterator[dict]:
                 "date": taken.isoformat(),
                 "status": rng.choices(statuses, status_weights)[0],
                 "agency": f"Ministry of {rng.choice(WORDS).title()}",
-                "legalBasis": [{"text": f"Order {rng.randint(1000, 99999)}"}],
+                "legalBasis": [{"text": order}],
                 "reason": sentence(rng, 18),
                 "summary": reported(rng, 2),
                 "effects": [sentence(rng, 12) for _ in range(2)],
