@@ -39,6 +39,7 @@ from coercionwatch.store import (
 from coercionwatch.store.search import query_words
 
 from . import editing
+from .archive import archive_app, capture
 from .keys import keys_app
 from .log import log_app
 from .output import (
@@ -77,6 +78,8 @@ app.add_typer(states_app, name="states")
 app.add_typer(keys_app, name="keys")
 app.add_typer(log_app, name="log")
 app.add_typer(mirror_app, name="mirror")
+app.add_typer(archive_app, name="archive")
+app.command("capture")(capture)
 app.command("snapshot")(snapshot)
 app.command("verify-snapshot")(verify_snapshot)
 

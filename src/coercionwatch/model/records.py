@@ -537,15 +537,59 @@ IN_FORCE = frozenset({"in-force", "adopted", "granted", "under-way", "issued"})
 """Countermeasure statuses that mean a protection is actually working, not just proposed."""
 
 
+class Certificate(Part):
+    """The TLS certificate a site presented when it was captured: who vouched for it, and
+    for how long."""
+
+    sha256: str
+    """The SHA-256 of the certificate (DER), in hex."""
+    subject: ShortText
+    """Whom it was issued to (RFC 4514)."""
+    issuer: ShortText
+    """Who issued it (RFC 4514)."""
+    not_before: str
+    """Valid from (UTC)."""
+    not_after: str
+    """Valid until (UTC)."""
+
+
 class Archive(Part):
+    """A source's kept copy: what was captured, when, by whom and how, with the digests that
+    find its files in every mirror."""
+
     sha256: str | None = None
-    """The SHA-256 of the copy kept."""
+    """The SHA-256 of the copy kept (the document's bytes)."""
     warc_record: str | None = None
     """The WARC record holding the capture."""
     mirrors: list[str] = Field(default_factory=list)
-    """Where copies are kept."""
+    """Where copies were written when it was captured."""
     retrieved_at: str | None = None
     """When the copy was made (UTC)."""
+    capture: str | None = None
+    """The capture's own identifier; its digest is a leaf of the log."""
+    wacz: str | None = None
+    """The SHA-256 of the WACZ package holding the capture."""
+    requested: str | None = None
+    """What was asked for: a URL, or `file:` and the file's name."""
+    final_url: Url | None = None
+    """Where the document was read after any redirects."""
+    status: int | None = None
+    """The HTTP status of the final answer."""
+    headers: list[list[str]] = Field(default_factory=list)
+    """The final answer's HTTP headers, as name and value."""
+    certificate: Certificate | None = None
+    """The TLS certificate presented, for an https capture."""
+    media_type: ShortText | None = None
+    """The document's media type."""
+    size: int | None = None
+    """The document's size in bytes."""
+    extracted_text: Text | None = None
+    """The text extracted for search (trafilatura for HTML, pypdf for PDF), cut at 100,000
+    characters: the document's words, not the record's."""
+    tool: ShortText | None = None
+    """The program and version that made the capture."""
+    captured_by: ShortText | None = None
+    """Who made the capture."""
 
 
 class ListReference(Part):

@@ -125,6 +125,30 @@ log_checkpoints = Table(
 )
 """Every checkpoint signed: the tree must always extend the latest (`verify`)."""
 
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(200), nullable=False),
+    Column("added_at", String(32), nullable=False),
+)
+"""Every file kept in the archive, by the SHA-256 of its bytes: the hash every copy must
+match, whichever mirror holds it."""
+
+blob_copies = Table(
+    "blob_copies",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("mirror", String(500), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("checked_at", String(32), nullable=False),
+    Column("detail", Text),
+    Index("ix_blob_copies_state", "mirror", "state"),
+)
+"""What each mirror was last seen to hold of each blob: `present`, `missing` (never written,
+or gone) or `bad` (bytes that do not match the hash)."""
+
 refs = Table(
     "refs",
     metadata,

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from coercionwatch.ingest import Incoming
 from coercionwatch.model import InvalidInput, Location, Problem, Record, UpdateNote, note
+from coercionwatch.model.blobs import BlobFile
+from coercionwatch.model.canonical import content_hash
+from coercionwatch.model.kinds import load_record, stored_body
 from coercionwatch.model.lists import ListSnapshot
+from coercionwatch.model.records import Archive
 from coercionwatch.model.types import utc_timestamp
 
 from . import lists, log, proposals, reader, search, writer
@@ -20,6 +25,9 @@ from .derived import check_derived
 from .journal import ChainFault, check_chain
 from .reader import StoredRecord, Version
 from .writer import ImportSummary
+
+if TYPE_CHECKING:
+    from .archive import CopyState, Mirror
 
 RESTATISTICS = 1000
 """Records written by one import past which SQLite's table statistics are refreshed."""
@@ -156,6 +164,65 @@ class Store:
             )
             summary.versions = live_versions(connection, [key])
             return summary
+
+    def keep_capture(
+        self,
+        source_id: str,
+        captured: Archive,
+        files: list[BlobFile],
+        mirrors: list[Mirror],
+        *,
+        author: str,
+        reason: str | None = None,
+    ) -> tuple[ImportSummary, list[CopyState]]:
+        """A capture kept whole or not at all: its files on every mirror that answers, then,
+        in one transaction, the blobs and their copies, the source's new version carrying
+        the capture, and the capture's digest as a leaf of the log. If no mirror took a
+        file, or the record cannot be saved, the files new to the archive are removed."""
+        from . import archive  # obstore, only where files are kept
+
+        stored = self.get("source", source_id)
+        where = Location(f"source {source_id}")
+        if stored is None:
+            raise InvalidInput([Problem(where, "no such source in the record")])
+        copies = archive.write_copies(mirrors, files)
+        with self.reading() as connection:
+            known = archive.known_blobs(connection, (f.sha256 for f in files))
+        try:
+            for blob in files:
+                taken = [c for c in copies if c.sha256 == blob.sha256 and c.state == "present"]
+                if not taken:
+                    reasons = "; ".join(
+                        f"{c.mirror}: {c.detail}" for c in copies if c.sha256 == blob.sha256
+                    )
+                    raise InvalidInput(
+                        [Problem(where, f"no mirror took the captured file ({reasons})")]
+                    )
+            kept = captured.model_copy(update={"mirrors": [m.name for m in mirrors]})
+            body = stored_body(stored.record)
+            body["archive"] = kept.model_dump(mode="json", by_alias=True, exclude_none=True)
+            record = load_record("source", body)
+            with self._writing() as connection:
+                summary = writer.import_records(
+                    connection,
+                    [Incoming(record, where)],
+                    author=author,
+                    reason=reason or f"captured {captured.requested}",
+                )
+                archive.record_blobs(connection, files, copies)
+                log.append_leaves(connection, "capture", [capture_leaf(kept)])
+                summary.versions = live_versions(connection, [("source", source_id)])
+        except BaseException:
+            archive.remove_new_copies(mirrors, copies, known)
+            raise
+        return summary, copies
+
+    def record_copies(self, states: list[CopyState], *, at: str) -> None:
+        """What `archive verify` or `archive mirror` saw of each copy."""
+        from . import archive
+
+        with self._writing() as connection:
+            archive.record_copies(connection, states, at=at)
 
     def record_list_snapshot(
         self,
@@ -308,11 +375,14 @@ class Store:
     def verify(self) -> list[ChainFault]:
         """Every fault in the journal chain and the stored versions, then every difference
         between the derived tables and what versions and journal imply."""
+        from .archive import check_archive
+
         with self.reading() as connection:
             return [
                 *check_chain(connection),
                 *log.check_log(connection),
                 *check_derived(connection),
+                *check_archive(connection),
             ]
 
     def sign_checkpoint(
@@ -329,3 +399,12 @@ class Store:
         """(sequence, hash) of the newest journal entry: note it to detect a rollback later."""
         with self.reading() as connection:
             return reader.journal_tip(connection)
+
+
+def capture_leaf(kept: Archive) -> bytes:
+    """A capture's leaf: the SHA-256 of its archive part as canonical JSON. The part names
+    a fresh capture id, so the leaf cannot be guessed from a document's bytes; for a public
+    source, anyone can recompute it from the published record."""
+    return bytes.fromhex(
+        content_hash(kept.model_dump(mode="json", by_alias=True, exclude_none=True))
+    )
