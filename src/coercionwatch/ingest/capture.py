@@ -132,13 +132,24 @@ def _pinned(url: str, address: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(netloc=netloc)), parts.netloc
 
 
-def _certificate(response: httpx.Response) -> Certificate | None:
+def _certificates(response: httpx.Response) -> list[Certificate]:
+    """The chain the server presented, as verified, leaf first (the leaf alone where the
+    interpreter does not expose the chain)."""
     stream = response.extensions.get("network_stream")
     ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
-    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-    if not der:
-        return None
-    cert = x509.load_der_x509_certificate(der)
+    if ssl_object is None:
+        return []
+    chain = getattr(ssl_object, "get_verified_chain", None)
+    if chain is not None:
+        pems = [c.public_bytes() for c in chain()]  # PEM text, the default encoding
+        ders = [ssl.PEM_cert_to_DER_cert(pem) for pem in pems]
+    else:
+        leaf = ssl_object.getpeercert(True)
+        ders = [leaf] if leaf else []
+    return [_described(x509.load_der_x509_certificate(der)) for der in ders]
+
+
+def _described(cert: x509.Certificate) -> Certificate:
     return Certificate(
         sha256=cert.fingerprint(hashes.SHA256()).hex(),
         subject=cert.subject.rfc4514_string()[:1000],
@@ -157,7 +168,7 @@ def _fetch(
     allow_private: bool,
     limits: Limits,
     started: float,
-) -> tuple[_Exchange, httpx.Response, Certificate | None]:
+) -> tuple[_Exchange, httpx.Response, list[Certificate]]:
     try:
         addresses = check_url(url, allow_private=allow_private)
     except AddressRefused as exc:
@@ -177,10 +188,10 @@ def _fetch(
     try:
         response = client.send(request, stream=True)
         try:
-            certificate = _certificate(response)
+            certificates = _certificates(response)
             response_headers = StatusAndHeaders(
                 f"{response.status_code} {response.reason_phrase}",
-                list(response.headers.multi_items()),
+                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
                 protocol="HTTP/1.1",
             )
             size = _read_body(response, body, payload, url, limits, started)
@@ -211,7 +222,7 @@ def _fetch(
         block_sha256=block.hexdigest(),
         address=addresses[0],
     )
-    return exchange, response, certificate
+    return exchange, response, certificates
 
 
 def _read_body(
@@ -270,7 +281,7 @@ def capture_url(
         ) as client:
             current = url
             while True:
-                exchange, response, certificate = _fetch(
+                exchange, response, certificates = _fetch(
                     client,
                     current,
                     folder,
@@ -294,7 +305,7 @@ def capture_url(
             requested=url,
             retrieved_at=retrieved_at,
             status_code=response.status_code,
-            certificate=certificate,
+            certificates=certificates,
             media_type=media_type,
             captured_by=captured_by,
         )
@@ -376,7 +387,7 @@ def capture_file(
             requested=f"file:{resolved.name}",
             retrieved_at=retrieved_at,
             status_code=None,
-            certificate=None,
+            certificates=[],
             media_type=media_type,
             captured_by=captured_by,
         )
@@ -503,7 +514,7 @@ def _package(
     requested: str,
     retrieved_at: str,
     status_code: int | None,
-    certificate: Certificate | None,
+    certificates: list[Certificate],
     media_type: str,
     captured_by: str,
 ) -> Archive:
@@ -567,7 +578,7 @@ def _package(
         final_url=final_url[:2000] if final_url else None,
         status=status_code,
         headers=[[k, v[:1000]] for k, v in final.response.headers][:200],
-        certificate=certificate,
+        certificates=certificates,
         media_type=media_type,
         size=final.size,
         extracted_text=None,

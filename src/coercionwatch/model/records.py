@@ -577,8 +577,9 @@ class Archive(Part):
     """The HTTP status of the final answer."""
     headers: list[list[str]] = Field(default_factory=list)
     """The final answer's HTTP headers, as name and value."""
-    certificate: Certificate | None = None
-    """The TLS certificate presented, for an https capture."""
+    certificates: list[Certificate] = Field(default_factory=list)
+    """The TLS certificate chain presented and verified, leaf first, for an https
+    capture."""
     media_type: ShortText | None = None
     """The document's media type."""
     size: int | None = None
