@@ -116,8 +116,14 @@ def open_mirror(url: str) -> Mirror:
 
 
 def open_mirrors(urls: Iterable[str]) -> list[Mirror]:
-    """Each URL once, in the order given (the first is where reads are tried first)."""
-    return [open_mirror(url) for url in dict.fromkeys(u for u in urls if u.strip())]
+    """Each mirror once, in the order given (the first is where reads are tried first): a
+    folder named by path and by file URL is one mirror."""
+    opened: dict[str, Mirror] = {}
+    for url in urls:
+        if url.strip():
+            mirror = open_mirror(url)
+            opened.setdefault(mirror.name, mirror)
+    return list(opened.values())
 
 
 def _exists(mirror: Mirror, digest: str, size: int) -> bool:
