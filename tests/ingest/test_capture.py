@@ -71,7 +71,7 @@ def pdf_with(text: str) -> bytes:
 class Site(http.server.BaseHTTPRequestHandler):
     """The pages a capture meets: a page, a PDF, redirects, a drip and an endless answer."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+    def do_GET(self) -> None:
         routes = {
             "/page.html": (200, "text/html; charset=utf-8", PAGE),
             "/statement.pdf": (200, "application/pdf", pdf_with("Statement of support")),
@@ -229,7 +229,7 @@ def test_a_redirect_to_a_refused_address_keeps_nothing(web: str, monkeypatch):
 
     monkeypatch.setattr(capture_module, "check_url", guard)
     before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("coercionwatch-capture-*"))
-    with pytest.raises(CaptureRefused, match="169.254.169.254"):
+    with pytest.raises(CaptureRefused, match=r"169\.254\.169\.254"):
         capture_url(f"{web}/hop/1", allow_private=True, captured_by="x")
     after = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("coercionwatch-capture-*"))
     assert after <= before
@@ -272,7 +272,7 @@ def test_https_keeps_the_certificate_and_refuses_an_untrusted_one(tmp_path: Path
             f"{address}/page.html", allow_private=True, captured_by="x", verify=trusting
         ) as got:
             check_package(got)
-        with pytest.raises(CaptureRefused, match="certificate|TLS"):
+        with pytest.raises(CaptureRefused, match=r"certificate|TLS"):
             capture_url(f"{address}/page.html", allow_private=True, captured_by="x")
     leaf, root = got.archive.certificates
     served_leaf = ssl.PEM_cert_to_DER_cert(served.cert_chain_pems[0].bytes().decode())

@@ -202,7 +202,7 @@ def test_a_mirror_that_is_down_loses_nothing_and_is_filled_later(
     down = open_mirror(f"s3://{BUCKET}/{prefix}?endpoint=http://127.0.0.1:9")
     local = open_mirror((tmp_path / "local").as_uri())
     add_source(store, "s1")
-    archive, files, copies, _ = keep(store, [local, down], documents, "order.txt")
+    _, files, copies, _ = keep(store, [local, down], documents, "order.txt")
     assert {c.state for c in copies if c.mirror == down.name} == {"missing"}
     assert all(c.detail for c in copies if c.mirror == down.name)
     with store.reading() as connection:
