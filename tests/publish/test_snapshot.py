@@ -133,3 +133,50 @@ def test_tiles_hold_the_stored_tree(recorded: Store, tmp_path: Path):
     tile = (folder / "log" / "tile" / "0" / "000.p/6").read_bytes()
     assert [tile[i : i + 32] for i in range(0, len(tile), 32)] == checked.leaf_hashes
     assert merkle.root_of(checked.leaf_hashes) == checked.checkpoint.root
+
+
+def test_a_snapshot_carries_the_public_captures_and_never_a_restricted_one(
+    store: Store, tmp_path: Path
+):
+    from coercionwatch.ingest.capture import capture_file
+    from coercionwatch.store.archive import blob_path, open_mirrors
+
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "public.txt").write_bytes(b"A statement anyone may read.")
+    (documents / "secret.txt").write_bytes(b"The name of a protected witness.")
+    source = {"kind": "source", "title": "A source", "type": "statement"}
+    write_records(
+        store,
+        {**source, "id": "open-source"},
+        {**source, "id": "closed-source", "visibility": "restricted"},
+    )
+    mirrors = open_mirrors([(tmp_path / "first").as_uri(), (tmp_path / "second").as_uri()])
+    kept = {}
+    for name, record_id in (("public.txt", "open-source"), ("secret.txt", "closed-source")):
+        with capture_file(documents / name, roots=[documents], captured_by="t") as captured:
+            store.keep_capture(record_id, captured.archive, captured.files, mirrors, author="t")
+            kept[record_id] = captured.archive
+    shown, hidden = kept["open-source"], kept["closed-source"]
+    # The first mirror's copy of the public document is corrupt: the second one's is used.
+    (tmp_path / "first" / blob_path(shown.sha256)).write_bytes(b"tampered")
+    folder = write_snapshot(store, tmp_path / "snap", site=SITE, signer=SIGNER, mirrors=mirrors)
+    folder = folder.directory
+    copied = folder / "archive" / blob_path(shown.sha256)
+    assert copied.read_bytes() == b"A statement anyone may read."
+    assert (folder / "archive" / blob_path(shown.wacz)).is_file()
+    everything = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+    names = "\n".join(p.as_posix() for p in folder.rglob("*"))
+    for secret in (hidden.sha256, hidden.wacz, hidden.capture):
+        assert secret.encode() not in everything and secret not in names
+    assert b"protected witness" not in everything
+    assert check_snapshot(folder, KEY)[1] == []
+    data = bytearray(copied.read_bytes())
+    data[0] ^= 1
+    copied.write_bytes(bytes(data))
+    assert any(f"archive/{blob_path(shown.sha256)}" in f for f in faults_of(folder))
+    # With no intact copy anywhere, no snapshot is written.
+    (tmp_path / "second" / blob_path(shown.sha256)).write_bytes(b"tampered too")
+    with pytest.raises(SnapshotRefused, match="no mirror holds an intact copy"):
+        write_snapshot(store, tmp_path / "snap2", site=SITE, signer=SIGNER, mirrors=mirrors)
+    assert not (tmp_path / "snap2").exists()

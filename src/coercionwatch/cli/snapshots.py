@@ -10,6 +10,7 @@ import typer
 
 from coercionwatch.model import note
 
+from .archive import MirrorOption, configured_mirrors
 from .keys import SigningKeyOption, read_signer, read_verifier_key
 from .output import console, emit_json, rows_table
 from .program import ProgramGroup
@@ -33,6 +34,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 def snapshot(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to write (replaced).")],
     signing_key: SigningKeyOption = None,
+    mirror: MirrorOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """A signed, self-verifying copy of the public record for mirrors: the export, the
@@ -42,9 +44,12 @@ def snapshot(
     from .app import fail, opened, site_url
 
     signer = read_signer(signing_key)
+    mirrors = configured_mirrors(mirror)
     with opened() as store:
         try:
-            summary = write_snapshot(store, directory, site=site_url(), signer=signer)
+            summary = write_snapshot(
+                store, directory, site=site_url(), signer=signer, mirrors=mirrors
+            )
         except SnapshotRefused as exc:
             raise fail(f"no snapshot written: {exc}") from None
         except OSError as exc:

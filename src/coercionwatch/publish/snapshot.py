@@ -1,10 +1,11 @@
 """`snapshot DIR`: the public record as a folder a mirror can serve and anyone can check.
 
 A snapshot holds the public export (`data/`), the public journal entries behind it
-(`journal.jsonl`), a manifest of every one of those files with its SHA-256, and the
-transparency log as tiles (`log/`). The
-manifest's own digest is appended to the log and a checkpoint is signed over it, so one
-signature covers every byte: key → checkpoint → tiles → the manifest's leaf → each file.
+(`journal.jsonl`), the archived files its public sources' captures name (`archive/`, by
+SHA-256, each read from a mirror whose copy matches), a manifest of every one of those
+files with its SHA-256, and the transparency log as tiles (`log/`). The manifest's own
+digest is appended to the log and a checkpoint is signed over it, so one signature covers
+every byte: key → checkpoint → tiles → the manifest's leaf → each file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from sqlalchemy.engine import Connection
 
 from coercionwatch.model.note import Signer, checkpoint_size
 from coercionwatch.store import Store, log
+from coercionwatch.store.archive import Mirror, blob_path, fetch_verified
+from coercionwatch.store.listing import Listing
 
 from .bulk import replace_folder, unreplaceable, write_atomically, write_kind_files
 from .datapackage import datapackage
@@ -31,6 +34,7 @@ FORMAT = "coercionwatch-snapshot/1"
 MANIFEST = "manifest.json"
 JOURNAL = "journal.jsonl"
 LOG = "log"
+ARCHIVE = "archive"
 MARK = ".coercionwatch-snapshot"
 """Left in every snapshot, so that writing one never replaces a folder of other things."""
 MIRROR_STATE = ".mirror"
@@ -50,9 +54,18 @@ class SnapshotSummary:
     checkpoint: str
 
 
-def write_snapshot(store: Store, directory: Path, *, site: str, signer: Signer) -> SnapshotSummary:
+def write_snapshot(
+    store: Store,
+    directory: Path,
+    *,
+    site: str,
+    signer: Signer,
+    mirrors: Sequence[Mirror] = (),
+) -> SnapshotSummary:
     """Write a signed snapshot to `directory`, replacing an earlier snapshot there. The
-    folder appears whole or not at all: it is built beside the target and renamed."""
+    folder appears whole or not at all: it is built beside the target and renamed. The
+    archived files come from `mirrors`; one that no mirror holds intact refuses the
+    snapshot."""
     directory = directory.resolve()
     reason = unreplaceable(directory, MARK, "snapshot")
     if reason is not None:
@@ -67,6 +80,7 @@ def write_snapshot(store: Store, directory: Path, *, site: str, signer: Signer) 
             package = orjson.dumps(datapackage(site), option=orjson.OPT_INDENT_2)
             write_atomically(staging / "data" / "datapackage.json", [package])
             write_atomically(staging / JOURNAL, _journal_lines(connection))
+            _copy_cited(view, mirrors, staging / ARCHIVE)
         (staging / MARK).write_text(FORMAT + "\n", "utf-8")
         files = list(_listing(staging))
         manifest = orjson.dumps({"format": FORMAT, "files": files}, option=orjson.OPT_INDENT_2)
@@ -87,6 +101,25 @@ def write_snapshot(store: Store, directory: Path, *, site: str, signer: Signer) 
         tree_size=checkpoint_size(checkpoint),
         checkpoint=checkpoint,
     )
+
+
+def _copy_cited(view: PublicView, mirrors: Sequence[Mirror], folder: Path) -> None:
+    """The files the public sources' captures name, as the projection shows those sources:
+    a restricted source's capture is neither listed nor copied."""
+    for source in view.every(Listing("source", sort="name", descending=False)):
+        kept = getattr(source, "archive", None)
+        if kept is None or not kept.wacz:
+            continue
+        for digest in dict.fromkeys(d for d in (kept.sha256, kept.wacz) if d):
+            target = folder / blob_path(digest)
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if fetch_verified(mirrors, digest, target) is None:
+                raise SnapshotRefused(
+                    f"source {source.id}: no mirror holds an intact copy of archive file "
+                    f"{digest} (run `archive verify --repair`)"
+                )
 
 
 def _journal_lines(connection: Connection) -> Iterator[bytes]:
