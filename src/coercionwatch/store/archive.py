@@ -394,6 +394,7 @@ def status(
     total, size = connection.execute(
         select(func.count(), func.coalesce(func.sum(blobs.c.size), 0))
     ).one()
+    size = int(size)
     names = list(dict.fromkeys([m.name for m in mirrors]))
     recorded = connection.execute(select(blob_copies.c.mirror).distinct()).scalars()
     names.extend(n for n in recorded if n not in names)
@@ -409,7 +410,7 @@ def status(
     ).all()
     counts: dict[str, dict[str, tuple[int, int]]] = {}
     for mirror, state, count, nbytes in rows:
-        counts.setdefault(mirror, {})[state] = (count, nbytes)
+        counts.setdefault(mirror, {})[state] = (count, int(nbytes))  # PostgreSQL: a Decimal
     report = []
     for name in names:
         seen = counts.get(name, {})

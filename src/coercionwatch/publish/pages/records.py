@@ -21,6 +21,11 @@ SHOWN_REFERRERS = 12
 link to all of them."""
 
 
+LEFT_OFF_PAGES = frozenset({"archive.extractedText", "archive.headers"})
+"""Fields too long to read on a page: a capture's text (which search finds) and its HTTP
+headers stay in the JSON and the exports."""
+
+
 def field_rows(
     record: Record, view: PublicView, leave_out: tuple[str, ...] = ()
 ) -> list[dict[str, Any]]:
@@ -37,6 +42,8 @@ def _cells(
     rows = []
     for name, value in body.items():
         if name in ("id", "visibility") or value in (None, [], {}):
+            continue
+        if prefix + name in LEFT_OFF_PAGES:
             continue
         row: dict[str, Any] = {"name": name}
         target = references.get(prefix + name)
