@@ -86,16 +86,25 @@ def capture(
     who = author_name(author)
     mirrors = configured_mirrors(mirror)
     limits = Limits(max_bytes=max_bytes)
+    scratch_in = mirrors[0].folder  # the archive folder: the capture moves in, uncopied
     try:
         if target.startswith(("http://", "https://")):
             captured = capture_url(
-                target, allow_private=allow_private, limits=limits, captured_by=who
+                target,
+                allow_private=allow_private,
+                limits=limits,
+                captured_by=who,
+                scratch_in=scratch_in,
             )
         elif "://" in target:
             raise CaptureRefused(f"{target}: only http(s) URLs and local files are captured")
         else:
             captured = capture_file(
-                Path(target), roots=root or [Path.cwd()], limits=limits, captured_by=who
+                Path(target),
+                roots=root or [Path.cwd()],
+                limits=limits,
+                captured_by=who,
+                scratch_in=scratch_in,
             )
     except CaptureRefused as exc:
         raise fail(f"nothing captured: {exc}") from None

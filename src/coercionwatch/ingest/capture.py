@@ -26,7 +26,9 @@ import tempfile
 import time
 import uuid
 import zipfile
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -114,6 +116,14 @@ def tool_name() -> str:
 
 def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _scratch(parent: Path | None) -> tempfile.TemporaryDirectory[str]:
+    """Where a capture is built: by choice in the archive folder, whose filesystem can then
+    take the finished files without copying them."""
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=".capture-", dir=parent)
 
 
 # fetching
@@ -263,10 +273,11 @@ def capture_url(
     limits: Limits | None = None,
     captured_by: str,
     verify: ssl.SSLContext | None = None,
+    scratch_in: Path | None = None,
 ) -> Capture:
     """Fetch a page or document, following redirects (each one checked by the guard)."""
     limits = limits or Limits()
-    scratch = tempfile.TemporaryDirectory(prefix="coercionwatch-capture-")
+    scratch = _scratch(scratch_in)
     try:
         folder = Path(scratch.name)
         started = time.monotonic()
@@ -345,11 +356,12 @@ def capture_file(
     roots: Sequence[Path],
     limits: Limits | None = None,
     captured_by: str,
+    scratch_in: Path | None = None,
 ) -> Capture:
     """Keep a local document: read once into the scratch folder (so that what is hashed is
     what is kept, whatever happens to the original), then packaged as a WARC resource."""
     limits = limits or Limits()
-    scratch = tempfile.TemporaryDirectory(prefix="coercionwatch-capture-")
+    scratch = _scratch(scratch_in)
     try:
         folder = Path(scratch.name)
         handle, info, resolved = _open_inside(path, roots)
@@ -360,7 +372,7 @@ def capture_file(
             )
         retrieved_at = now_utc()
         body = folder / "body-0"
-        digest = hashlib.sha256()
+        digest = BackgroundSha256()
         size = 0
         with handle, body.open("wb") as out:
             while chunk := handle.read(CHUNK):
@@ -377,8 +389,8 @@ def capture_file(
             response=StatusAndHeaders("", []),
             body=body,
             size=size,
-            payload_sha256=digest.hexdigest(),
-            block_sha256=digest.hexdigest(),
+            payload_sha256=(hashed := digest.hexdigest()),
+            block_sha256=hashed,
             address="",
         )
         archive = _package(
@@ -400,24 +412,57 @@ def capture_file(
 # packaging
 
 
+class BackgroundSha256:
+    """SHA-256 on a thread of its own. hashlib lets go of the GIL while it hashes, so the
+    bytes are hashed on another core while this one reads, copies and hashes them for
+    something else: a capture hashes each byte three times (the document, the WARC, the
+    WACZ). Chunks must not change once passed (bytes never do)."""
+
+    def __init__(self) -> None:
+        self._hasher = hashlib.sha256()
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        self._pending: deque[Future[None]] = deque()
+
+    def update(self, data: bytes | memoryview) -> None:
+        self._pending.append(self._thread.submit(self._hasher.update, data))
+        while len(self._pending) > 8:  # bound what waits in memory
+            self._pending.popleft().result()
+
+    def hexdigest(self) -> str:
+        while self._pending:
+            self._pending.popleft().result()
+        self._thread.shutdown()
+        return self._hasher.hexdigest()
+
+
+class _LargeReads:
+    """A file whose every read returns up to CHUNK bytes, whatever was asked: warcio copies
+    a record's payload 16 KiB at a time, which costs more per byte than the hashing."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+
+    def read(self, _size: int = -1) -> bytes:
+        return self.file.read(CHUNK)
+
+
 class _Counting(io.RawIOBase):
     """A write-only stream that hashes and counts what passes, for a zip entry written
     once, front to back (the zip then records sizes after the data, never seeking back)."""
 
     def __init__(self, out: BinaryIO) -> None:
         self.out = out
-        self.hasher = hashlib.sha256()
+        self.hasher = BackgroundSha256()
         self.count = 0
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        view = memoryview(data)
-        self.hasher.update(view)
-        self.out.write(view)
-        self.count += len(view)
-        return len(view)
+        self.hasher.update(data)
+        self.out.write(data)
+        self.count += len(data)
+        return len(data)
 
     def flush(self) -> None:
         self.out.flush()
@@ -434,7 +479,8 @@ def _write_warc(out: _Counting, exchanges: list[_Exchange]) -> tuple[list[str], 
     record_id = ""
     for exchange in exchanges:
         local = exchange.url.startswith("file:")
-        with exchange.body.open("rb") as body:
+        with exchange.body.open("rb") as opened:
+            body = _LargeReads(opened)
             warc_headers = {
                 "WARC-Payload-Digest": _warc_digest(exchange.payload_sha256),
                 "WARC-Block-Digest": _warc_digest(exchange.block_sha256),
@@ -594,8 +640,8 @@ def _finish(
     wacz = folder / "capture.wacz"
     text = extract_text(body, archive.media_type or "", size)
     files = [
-        BlobFile(body, digest, size, archive.media_type or "application/octet-stream"),
-        BlobFile(wacz, archive.wacz or "", wacz.stat().st_size, "application/wacz"),
+        BlobFile(body, digest, size, archive.media_type or "application/octet-stream", True),
+        BlobFile(wacz, archive.wacz or "", wacz.stat().st_size, "application/wacz", True),
     ]
     return Capture(archive.model_copy(update={"extracted_text": text}), files, scratch)
 

@@ -15,3 +15,7 @@ class BlobFile:
     sha256: str
     size: int
     media_type: str
+    transient: bool = False
+    """The file is a scratch copy, removed once kept: the first folder mirror may take it
+    as a hard link rather than copy its bytes (later mirrors always get copies of their
+    own, so that no two mirrors share one file)."""
