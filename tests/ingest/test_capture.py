@@ -167,8 +167,10 @@ def check_package(captured: Capture) -> list:
         assert blob.path.stat().st_size == blob.size
     assert captured.archive.wacz == captured.files[1].sha256
     records = []
-    for record in ArchiveIterator(io.BytesIO(files["archive/data.warc"])):
+    warc = io.BytesIO(files["archive/data.warc"])
+    for record in ArchiveIterator(warc, check_digests="raise"):
         record.payload = record.content_stream().read()
+        assert record.digest_checker.passed is not False, record.digest_checker.problems
         records.append(record)
     index = files["indexes/index.cdx"].decode().splitlines()
     assert len(index) == len([r for r in records if r.rec_type in ("response", "resource")])

@@ -204,7 +204,8 @@ def _fetch(
                 [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
                 protocol="HTTP/1.1",
             )
-            size = _read_body(response, body, payload, url, limits, started)
+            block = hashlib.sha256(response_headers.to_bytes())
+            size = _read_body(response, body, (payload, block), url, limits, started)
         finally:
             response.close()
     except httpx.TimeoutException:
@@ -218,10 +219,6 @@ def _fetch(
         [(k, v) for k, v in headers.items()],
         protocol="HTTP/1.1",
     )
-    block = hashlib.sha256(response_headers.to_bytes())
-    with body.open("rb") as again:
-        while chunk := again.read(CHUNK):
-            block.update(chunk)
     exchange = _Exchange(
         url=url,
         request=request_headers,
@@ -238,7 +235,7 @@ def _fetch(
 def _read_body(
     response: httpx.Response,
     body: Path,
-    payload: Any,
+    hashers: tuple[Any, ...],
     url: str,
     limits: Limits,
     started: float,
@@ -261,7 +258,8 @@ def _read_body(
                 raise CaptureRefused(
                     f"{url}: the capture took longer than {limits.deadline:g} seconds"
                 )
-            payload.update(chunk)
+            for hasher in hashers:
+                hasher.update(chunk)
             out.write(chunk)
     return size
 
