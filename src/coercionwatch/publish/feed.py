@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from feedgen.feed import FeedGenerator
-
 from coercionwatch.store.listing import Listing
 
 from .pages.common import cards
@@ -18,6 +16,8 @@ def _timestamp(date: str) -> str:
 
 
 def atom_feed(view: PublicView, site: str) -> bytes:
+    from feedgen.feed import FeedGenerator  # lxml with it: 10 ms a server need not start with
+
     base = site.rstrip("/")
     latest = Listing(("measure", "response"), dated=True, size=FEED_SIZE)
     entries = view.records(latest)
