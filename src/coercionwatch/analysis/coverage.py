@@ -16,7 +16,7 @@ a date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,20 +78,15 @@ class Tally:
     country_of: Mapping[str, str]
     """ISO code of each state actor."""
     speaking: dict[str, frozenset[str]]
-    """Everyone a response not of one state speaks for, by response id."""
+    """Everyone a response not of one state speaks for, by response id (any other response
+    speaks for its one speaker, a state)."""
     codes: dict[str, frozenset[str]]
     """The states' codes among them, parties or not."""
 
-    def speaks_for(self, row: queries.AnswerRow) -> frozenset[str]:
-        return self.speaking.get(row.response) or frozenset(row.speakers)
-
-    def states(self, row: queries.AnswerRow) -> frozenset[str]:
+    def states(self, row: queries.AnswerRow) -> Collection[str]:
         """The codes of the states a response speaks for."""
         found = self.codes.get(row.response)
-        if found is not None:
-            return found
-        code = self.country_of.get(row.speakers[0])
-        return frozenset((code,)) if code else frozenset()
+        return (self.country_of[row.speakers[0]],) if found is None else found
 
 
 @dataclass
@@ -209,6 +204,22 @@ def _tally(
     return Tally(leans, days, country_of, speaking, codes)
 
 
+def _answer(
+    code: str, rows: Sequence[queries.AnswerRow], tally: Tally, start: dt.date
+) -> StateAnswer:
+    """One State Party's answers to a wave, from the responses that speak for it."""
+    days = [tally.days[r.date] for r in rows]
+    return StateAnswer(
+        code,
+        [r.response for r in rows],
+        min((max(first, start) for first, _ in days if first), default=None),
+        min((last for _, last in days if last), default=None),
+        {tally.leans[r.stance] for r in rows},
+        {r.channel for r in rows},
+        {r.forum for r in rows},
+    )
+
+
 def _count_wave(
     wave: Wave,
     rows: Sequence[queries.AnswerRow],
@@ -224,36 +235,31 @@ def _count_wave(
     parties = [s.code for s in reference.parties_as_of(start)]
     party_set = set(parties)
     region = {code: reference.regional_group(code) for code in parties}
-    answers: dict[str, StateAnswer] = {}
+    speaking: dict[str, list[queries.AnswerRow]] = {}
     answering: list[Answering] = []
-    first_any: dt.date | None = None
     cross: tuple[dt.date, str] | None = None
     joint: list[dict[str, Any]] = []
     for row in rows:
-        lean = tally.leans[row.stance]
-        if lean == "against":
-            answering.append(Answering(row.response, row.forum, tally.speaks_for(row)))
-        first, latest = tally.days[row.date]
-        earliest = max(first, start) if first else None
-        codes = tally.states(row) & party_set
-        if codes:
-            for code in codes:
-                entry = answers.get(code)
-                if entry is None:
-                    entry = answers[code] = StateAnswer(code)
-                entry.responses.append(row.response)
-                entry.leans.add(lean)
-                entry.channels.add(row.channel)
-                entry.forums.add(row.forum)
-                if earliest and (entry.first is None or earliest < entry.first):
-                    entry.first = earliest
-                if latest and (entry.latest_first is None or latest < entry.latest_first):
-                    entry.latest_first = latest
-            if earliest and (first_any is None or earliest < first_any):
-                first_any = earliest
+        many = tally.codes.get(row.response)
+        if many is None:  # one state speaking, the common case, kept quick
+            code = tally.country_of[row.speakers[0]]
+            codes: Collection[str] = (code,) if code in party_set else ()
+        else:
+            codes = many & party_set
+        if tally.leans[row.stance] == "against":
+            speaks = tally.speaking.get(row.response) or frozenset(row.speakers)
+            answering.append(Answering(row.response, row.forum, speaks))
+        for code in codes:
+            said = speaking.get(code)
+            if said is None:
+                speaking[code] = [row]
+            else:
+                said.append(row)
+        if len(codes) > 1:
+            first = tally.days[row.date][0]
+            earliest = max(first, start) if first else None
             if (
-                len(codes) > 1
-                and earliest
+                earliest
                 and (cross is None or (earliest, row.response) < cross)
                 and len({region[c] for c in codes} - {None}) >= 2
             ):
@@ -267,6 +273,8 @@ def _count_wave(
                     "namedStatesParties": sorted(codes),
                 }
             )
+    answers = {code: _answer(code, said, tally, start) for code, said in speaking.items()}
+    first_any = min((a.first for a in answers.values() if a.first), default=None)
     windows = sorted({*WINDOWS, *([within] if within is not None else [])})
     answered_within = {
         days: sorted(
