@@ -10,7 +10,6 @@ import pytest
 from coercionwatch.publish.links import Links
 from coercionwatch.publish.pages.actors import actor_page
 from coercionwatch.publish.pages.coverage import (
-    coverage_files,
     coverage_pages,
     map_chart,
     overview_csv,
@@ -129,10 +128,26 @@ def test_a_restricted_response_is_neither_counted_nor_shown(case):
     kenya = actor_page(case, "kenya").data["coverage"]
     statuses = {w["id"]: w["status"] for w in kenya["waves"]}
     assert statuses == {A: "answered", B: "silent", C: "silent"}
-    for path, text in coverage_files(case):
-        assert "r5" not in text, path
     for built in coverage_pages(case):
         assert "r5" not in render(built, Links(static=True, depth=2)), built.path
+        for path, text in built.files.items():
+            assert "r5" not in text, path
+
+
+def test_each_page_of_a_build_carries_the_csvs_of_what_it_shows(case, monkeypatch):
+    import coercionwatch.publish.pages.coverage as pages
+
+    report, waves = _by_id(case)
+    drawn = []
+    draw = pages.world_map
+    monkeypatch.setattr(pages, "world_map", lambda *a, **k: drawn.append(a) or draw(*a, **k))
+    built = {page.path: page for page in coverage_pages(case)}
+    assert len(drawn) == len(waves)  # each wave's map drawn once, for its page and its CSV
+    assert built["coverage"].files["coverage.csv"] == overview_csv(report)
+    for wave_id, item in waves.items():
+        files = built[f"coverage/{wave_id}"].files
+        assert files[f"coverage/{wave_id}/states.csv"] == states_csv(item, report)
+        assert files[f"coverage/{wave_id}/map.csv"] == map_chart(item, report, case).csv
 
 
 def test_as_of_and_within_change_what_answered_means(case):

@@ -16,7 +16,7 @@ a date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from coercionwatch.model import states as reference
 from coercionwatch.model.vocabulary import vocabulary
 from coercionwatch.model.waves import first_day, last_day, wave_id
 from coercionwatch.store import coverage as queries
+from coercionwatch.store.writer import fewer_collections
 
 from .checklist import Answering, Step, checked_steps, checklist, speaking_for
 
@@ -51,7 +52,7 @@ class Wave:
         return first_day(self.date)
 
 
-@dataclass
+@dataclass(slots=True)
 class StateAnswer:
     """One State Party's answers to one wave."""
 
@@ -63,6 +64,29 @@ class StateAnswer:
     leans: set[str] = field(default_factory=set)
     channels: set[str] = field(default_factory=set)
     forums: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Tally:
+    """What every wave's count reads of the responses, worked out once for the report
+    rather than once a wave or once a response: each stance's lean, each date's first and
+    last days, and, for the responses that are not one state speaking (joint statements,
+    groups), whom they speak for and those states' codes."""
+
+    leans: dict[str, str]
+    days: dict[str | None, tuple[dt.date | None, dt.date | None]]
+    country_of: Mapping[str, str]
+    """ISO code of each state actor."""
+    speaking: dict[str, frozenset[str]]
+    """Everyone a response not of one state speaks for, by response id (any other response
+    speaks for its one speaker, a state)."""
+    codes: dict[str, frozenset[str]]
+    """The states' codes among them, parties or not."""
+
+    def states(self, row: queries.AnswerRow) -> Collection[str]:
+        """The codes of the states a response speaks for."""
+        found = self.codes.get(row.response)
+        return (self.country_of[row.speakers[0]],) if found is None else found
 
 
 @dataclass
@@ -159,47 +183,87 @@ def _state_actors(state_ids: Mapping[str, str]) -> dict[str, Actor]:
     }
 
 
+def _tally(
+    rows: Sequence[queries.AnswerRow], actors: Mapping[str, Actor], country_of: Mapping[str, str]
+) -> Tally:
+    """Members are looked up only for responses with more than one speaker or a speaker
+    that is not a state (most responses are one state's)."""
+    stances = vocabulary("stances")
+    leans = {term: stances.lean(term) or "neither" for term in stances.terms}
+    dates = {row.date for row in rows}
+    days: dict[str | None, tuple[dt.date | None, dt.date | None]] = {
+        d: (first_day(d), last_day(d)) if d else (None, None) for d in dates
+    }
+    speaking: dict[str, frozenset[str]] = {}
+    codes: dict[str, frozenset[str]] = {}
+    for row in rows:
+        if len(row.speakers) > 1 or row.speakers[0] not in country_of:
+            speaks = frozenset(speaking_for(row.speakers, actors))
+            speaking[row.response] = speaks
+            codes[row.response] = frozenset(c for a in speaks if (c := country_of.get(a)))
+    return Tally(leans, days, country_of, speaking, codes)
+
+
+def _answer(
+    code: str, rows: Sequence[queries.AnswerRow], tally: Tally, start: dt.date
+) -> StateAnswer:
+    """One State Party's answers to a wave, from the responses that speak for it."""
+    days = [tally.days[r.date] for r in rows]
+    return StateAnswer(
+        code,
+        [r.response for r in rows],
+        min((max(first, start) for first, _ in days if first), default=None),
+        min((last for _, last in days if last), default=None),
+        {tally.leans[r.stance] for r in rows},
+        {r.channel for r in rows},
+        {r.forum for r in rows},
+    )
+
+
 def _count_wave(
     wave: Wave,
     rows: Sequence[queries.AnswerRow],
+    tally: Tally,
     actors: Mapping[str, Actor],
-    country_of: Mapping[str, str],
+    host: tuple[str | None, str | None],
     targets: Mapping[str, Actor],
     covering: Sequence[Countermeasure],
     within: int | None,
 ) -> WaveCoverage:
+    """One wave's figures from the responses to its measures."""
     start = wave.start
     parties = [s.code for s in reference.parties_as_of(start)]
     party_set = set(parties)
-    stances = vocabulary("stances")
-    answers: dict[str, StateAnswer] = {}
+    region = {code: reference.regional_group(code) for code in parties}
+    speaking: dict[str, list[queries.AnswerRow]] = {}
     answering: list[Answering] = []
-    first_any: dt.date | None = None
     cross: tuple[dt.date, str] | None = None
     joint: list[dict[str, Any]] = []
     for row in rows:
-        speaks = speaking_for(row.speakers, actors)
-        lean = stances.lean(row.stance) or "neither"
-        if lean == "against":
-            answering.append(Answering(row.response, row.forum, frozenset(speaks)))
-        earliest = max(first_day(row.date), start) if row.date else None
-        latest = last_day(row.date) if row.date else None
-        codes = {c for a in speaks if (c := country_of.get(a)) in party_set}
+        many = tally.codes.get(row.response)
+        if many is None:  # one state speaking, the common case, kept quick
+            code = tally.country_of[row.speakers[0]]
+            codes: Collection[str] = (code,) if code in party_set else ()
+        else:
+            codes = many & party_set
+        if tally.leans[row.stance] == "against":
+            speaks = tally.speaking.get(row.response) or frozenset(row.speakers)
+            answering.append(Answering(row.response, row.forum, speaks))
         for code in codes:
-            entry = answers.setdefault(code, StateAnswer(code))
-            entry.responses.append(row.response)
-            entry.leans.add(lean)
-            entry.channels.add(row.channel)
-            entry.forums.add(row.forum)
-            if earliest and (entry.first is None or earliest < entry.first):
-                entry.first = earliest
-            if latest and (entry.latest_first is None or latest < entry.latest_first):
-                entry.latest_first = latest
-        if codes and earliest and (first_any is None or earliest < first_any):
-            first_any = earliest
-        groups = {reference.regional_group(c) for c in codes} - {None}
-        if len(groups) >= 2 and earliest and (cross is None or (earliest, row.response) < cross):
-            cross = (earliest, row.response)
+            said = speaking.get(code)
+            if said is None:
+                speaking[code] = [row]
+            else:
+                said.append(row)
+        if len(codes) > 1:
+            first = tally.days[row.date][0]
+            earliest = max(first, start) if first else None
+            if (
+                earliest
+                and (cross is None or (earliest, row.response) < cross)
+                and len({region[c] for c in codes} - {None}) >= 2
+            ):
+                cross = (earliest, row.response)
         if row.member_count is not None and row.member_count > len(codes):
             joint.append(
                 {
@@ -209,6 +273,8 @@ def _count_wave(
                     "namedStatesParties": sorted(codes),
                 }
             )
+    answers = {code: _answer(code, said, tally, start) for code, said in speaking.items()}
+    first_any = min((a.first for a in answers.values() if a.first), default=None)
     windows = sorted({*WINDOWS, *([within] if within is not None else [])})
     answered_within = {
         days: sorted(
@@ -221,29 +287,22 @@ def _count_wave(
     answered = answered_within[within] if within is not None else sorted(answers)
     silent = sorted(party_set - set(answered))
     groups = vocabulary("un-regions").terms
-    by_region = {
-        group: {
-            "parties": sum(1 for c in parties if reference.regional_group(c) == group),
-            "answered": sum(1 for c in answered if reference.regional_group(c) == group),
-        }
-        for group in groups
-    }
+    by_region = {group: {"parties": 0, "answered": 0} for group in groups}
+    for code in parties:
+        if region[code] in by_region:
+            by_region[region[code]]["parties"] += 1
+    for code in answered:
+        if region[code] in by_region:
+            by_region[region[code]]["answered"] += 1
     nationality = [
         {"target": target.id, "code": code, "answered": code in answers}
         for m in wave.measures
         if (target := targets.get(m.target)) is not None
         for code in target.nationality
     ]
-    host_id = checklist().get("host_state")
-    host_code = (country_of.get(host_id) or _table_code(host_id)) if host_id else None
-    host = {"actor": host_id, "code": host_code, "answered": host_code in answers}
-    wave_measures = {m.id for m in wave.measures}
-    steps = checked_steps(
-        answering,
-        [c for c in covering if wave_measures & set(c.covers)],
-        {n["code"] for n in nationality},
-        actors,
-    )
+    host_id, host_code = host
+    host_state = {"actor": host_id, "code": host_code, "answered": host_code in answers}
+    steps = checked_steps(answering, covering, {n["code"] for n in nationality}, actors)
     return WaveCoverage(
         wave=wave,
         parties=parties,
@@ -257,7 +316,7 @@ def _count_wave(
         first_cross_regional=cross[1] if cross else None,
         joint_counts=joint,
         nationality=nationality,
-        host_state=host,
+        host_state=host_state,
         checklist=steps,
         disputes=reference.membership_disputes(start),
     )
@@ -266,23 +325,15 @@ def _count_wave(
 def _layers(
     code: str,
     actor_id: str | None,
-    countermeasures: Sequence[Countermeasure],
-    actors: Mapping[str, Actor],
+    taking_part: Sequence[Countermeasure],
     channels: set[str],
 ) -> StateLayers:
+    """A state's layers from the countermeasures it takes part in (its jurisdiction's, or
+    those it decides or joins), in the record's order."""
     layers: dict[str, Layer] = {}
     for name in vocabulary("layers").terms:
-        taking_part = [
-            c
-            for c in countermeasures
-            if c.layer == name
-            and (
-                c.jurisdiction == code
-                or (actor_id and actor_id in speaking_for(c.actor_ids(), actors))
-            )
-        ]
-        present = [c.id for c in taking_part if c.status in IN_FORCE]
-        proposed = [c.id for c in taking_part if c.status in PROPOSED]
+        present = [c.id for c in taking_part if c.layer == name and c.status in IN_FORCE]
+        proposed = [c.id for c in taking_part if c.layer == name and c.status in PROPOSED]
         if name == "reputational" and channels:
             layers[name] = Layer("present", present, sorted(channels))
         elif present:
@@ -294,6 +345,29 @@ def _layers(
     return StateLayers(code, actor_id, layers)
 
 
+def _taking_part(
+    countermeasures: Sequence[Countermeasure],
+    actors: Mapping[str, Actor],
+    ids: Mapping[str, str],
+) -> dict[str, list[Countermeasure]]:
+    """Each state's countermeasures by its ISO code (`ids` gives its actor id), in one pass
+    over them: those of its jurisdiction and those whose actors speak for it."""
+    codes_of = {actor_id: code for code, actor_id in ids.items()}
+    found: dict[str, list[Countermeasure]] = {}
+    for c in countermeasures:
+        codes = {c.jurisdiction} if c.jurisdiction else set()
+        codes |= {code for a in speaking_for(c.actor_ids(), actors) if (code := codes_of.get(a))}
+        for code in codes:
+            found.setdefault(code, []).append(c)
+    return found
+
+
+def _covering(countermeasures: Sequence[Countermeasure], wave: Wave) -> list[Countermeasure]:
+    wanted = {m.id for m in wave.measures}
+    return [c for c in countermeasures if not wanted.isdisjoint(c.covers)]
+
+
+@fewer_collections()
 def coverage(
     connection: Connection,
     *,
@@ -336,8 +410,7 @@ def coverage(
     )
     if as_of is not None:
         rows = {pk: r for pk, r in rows.items() if r.date and first_day(r.date) <= as_of}
-    _read_joint(connection, rows, set(state_ids))
-    speakers = {s for r in rows.values() for s in r.speakers}
+    speakers = _read_joint(connection, rows, set(state_ids))
     countermeasures = [
         c
         for c in queries.every(connection, "countermeasure", public_only=public_only)
@@ -358,10 +431,14 @@ def coverage(
             public_only=public_only,
         )
     )
+    answering = list(rows.values())
+    tally = _tally(answering, actors, country_of)
     by_measure: dict[str, list[queries.AnswerRow]] = {}
-    for row in rows.values():
+    for row in answering:
         for m in row.measures:
             by_measure.setdefault(m, []).append(row)
+    host_id = checklist().get("host_state")
+    host = (host_id, (country_of.get(host_id) or _table_code(host_id)) if host_id else None)
     covered: list[WaveCoverage] = []
     for w in found:
         seen: dict[str, queries.AnswerRow] = {}
@@ -370,17 +447,25 @@ def coverage(
                 seen.setdefault(row.response, row)
         covered.append(
             _count_wave(
-                w, list(seen.values()), actors, country_of, targets, countermeasures, within
+                w,
+                list(seen.values()),
+                tally,
+                actors,
+                host,
+                targets,
+                _covering(countermeasures, w),
+                within,
             )
         )
-    channels = _channels_against(rows.values(), actors, country_of)
+    channels = _channels_against(answering, tally)
     day = as_of or dt.date.today()
     codes = [s.code for s in reference.parties_as_of(day)] if state is None else [state]
     if every_state:
         codes = sorted({*codes, *state_ids.values()})
     ids = {code: a for a, code in state_ids.items()}
+    taking_part = _taking_part(countermeasures, actors, ids)
     layers = [
-        _layers(code, ids.get(code), countermeasures, actors, channels.get(code, set()))
+        _layers(code, ids.get(code), taking_part.get(code, []), channels.get(code, set()))
         for code in codes
     ]
     return CoverageReport(as_of, within, public_only, covered, layers, undated, ids)
@@ -388,28 +473,27 @@ def coverage(
 
 def _read_joint(
     connection: Connection, rows: dict[int, queries.AnswerRow], states: set[str]
-) -> None:
-    """The actor and reported count of every response that is not one state speaking."""
-    joint = [pk for pk, r in rows.items() if len(r.speakers) > 1 or not r.speakers <= states]
+) -> set[str]:
+    """The actor and reported count of every response that is not one state speaking, read
+    from its body; returns the speakers of those responses (every speaker not a state)."""
+    joint = [
+        pk for pk, r in rows.items() if len(r.speakers) > 1 or not states.issuperset(r.speakers)
+    ]
     queries.read_joint(connection, rows, joint)
+    return {s for pk in joint for s in rows[pk].speakers}
 
 
 def _records_by_id(found: Iterable[Record]) -> dict[str, Any]:
     return {r.id: r for r in found}
 
 
-def _channels_against(
-    rows: Iterable[queries.AnswerRow], actors: Mapping[str, Actor], country_of: Mapping[str, str]
-) -> dict[str, set[str]]:
+def _channels_against(rows: Iterable[queries.AnswerRow], tally: Tally) -> dict[str, set[str]]:
     """For each state, the channels of its answers against any measure: its condemnation on
     record, the reputational layer."""
-    stances = vocabulary("stances")
     found: dict[str, set[str]] = {}
     for row in rows:
-        if stances.lean(row.stance) != "against":
-            continue
-        for actor in speaking_for(row.speakers, actors):
-            if code := country_of.get(actor):
+        if tally.leans[row.stance] == "against":
+            for code in tally.states(row):
                 found.setdefault(code, set()).add(row.channel)
     return found
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -173,10 +174,25 @@ def un_members() -> list[State]:
     return [s for s in states().values() if s.un_member]
 
 
+@cache
+def _membership() -> tuple[list[dt.date], list[tuple[State, ...]]]:
+    """The days on which the States Parties change (an entry into force, a withdrawal taking
+    effect), each with the parties from that day on, by code: worked out once from the
+    intervals, so that who was a party on a day is a look-up, however many days are asked."""
+    table = states().values()
+    days = sorted({d for s in table for d in (s.in_force, s.withdrawal_effective) if d})
+    parties = [
+        tuple(sorted((s for s in table if s.party_on(d)), key=lambda s: s.code)) for d in days
+    ]
+    return days, parties
+
+
 def parties_as_of(day: dt.date | str) -> list[State]:
     """The States Parties on that day, by code."""
     when = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    return sorted((s for s in states().values() if s.party_on(when)), key=lambda s: s.code)
+    days, parties = _membership()
+    at = bisect_right(days, when) - 1
+    return list(parties[at]) if at >= 0 else []
 
 
 def regional_group(code: str) -> str | None:

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.resources import as_file, files
-from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,7 +41,7 @@ from .feed import atom_feed
 from .links import SECTIONS, Links, page_depth
 from .pages import Page
 from .pages.actors import ACTOR_READS, actor_page
-from .pages.coverage import coverage_files, coverage_pages
+from .pages.coverage import coverage_pages
 from .pages.data import EVERYTHING, data_page
 from .pages.home import home_page
 from .pages.incident import INCIDENT_READS, incident_page, incident_record
@@ -159,6 +158,8 @@ def _write_page(folder: Path, page: Page) -> None:
         folder / page.path / "index.html" if page.path else folder / "index.html",
         render(page, links),
     )
+    for path, data in page.files.items():
+        _write(folder / path, data)
 
 
 SHARED_FROM = 2_000
@@ -292,13 +293,11 @@ def build_site(
         # lands during the build.
         with store.reading() as connection, connection.begin():
             started = time.perf_counter()
-            pages = _write_pages(store, connection, staging, site, workers, progress)
+            pages, others = _write_pages(store, connection, staging, site, workers, progress)
             rendered = time.perf_counter() - started
             view = PublicView(connection)
-            others = 1
-            for path, data in chain(
-                _record_files(Pages(connection, site), site), coverage_files(view)
-            ):
+            others += 1
+            for path, data in _record_files(Pages(connection, site), site):
                 _write(staging / path, data)
                 others += 1
             others += len(write_kind_files(view, staging / "data", site=site))
@@ -336,10 +335,11 @@ def _write_pages(
     site: str,
     workers: int | None,
     progress: Callable[[int], None] | None,
-) -> int:
+) -> tuple[int, int]:
     """Every page: this process writes the front pages, then it and `workers - 1` others
     write the record pages, each claiming groups of them until none are left. A process
-    that finds the record moved on claims none. Returns how many pages were written."""
+    that finds the record moved on claims none. Returns how many pages were written, and
+    how many files beside them (the front pages' CSVs)."""
     pages = Pages(connection, site)
     if workers is None:
         large = sum(reader.count(connection).values()) >= SHARED_FROM
@@ -351,12 +351,13 @@ def _write_pages(
     spawn = multiprocessing.get_context("spawn")
     shared = spawn.Array("q", 2)
     _share_with(shared)
-    written = 0
+    written = beside = 0
 
     def write(page: Page) -> None:
-        nonlocal written
+        nonlocal written, beside
         _write_page(staging, page)
         written += 1
+        beside += len(page.files)
         if progress and written % 100 == 0:
             progress(written + shared[1])
 
@@ -365,7 +366,7 @@ def _write_pages(
     if workers == 1:
         for page in pages.records():
             write(page)
-        return written
+        return written, beside
     with ProcessPoolExecutor(workers - 1, spawn, _share_with, (shared,)) as pool:
         others = [
             pool.submit(
@@ -382,7 +383,7 @@ def _write_pages(
         for future in others:
             done = future.result()
             written += done or 0
-    return written
+    return written, beside
 
 
 def index_for_search(folder: Path) -> None:

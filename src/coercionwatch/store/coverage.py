@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, Record, load_record, pointers, project
@@ -24,7 +25,7 @@ from .schema import facets, keyed, records, versions
 CHUNK = 500
 
 
-@dataclass
+@dataclass(slots=True)
 class AnswerRow:
     """One response as coverage counts it."""
 
@@ -33,9 +34,9 @@ class AnswerRow:
     stance: str
     forum: str
     channel: str
-    measures: set[str] = field(default_factory=set)
-    speakers: set[str] = field(default_factory=set)
-    """Its actor and every named member (not yet the members of a group actor)."""
+    measures: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    """Its actor and every named member (not yet the members of a group actor), each once."""
     actor: str | None = None
     """Whom it is attributed to; read for joint responses only."""
     member_count: int | None = None
@@ -46,44 +47,54 @@ def _facet(name: str) -> object:
     return facets.alias(f"f_{name}")
 
 
+def _values(name: str, *, public_only: bool, joined: bool) -> Any:
+    """A response's values of one facet, from the primary key's index: one value, or all of
+    them joined by spaces (record ids have none)."""
+    f = _facet(name)
+    value = func.aggregate_strings(f.c.value, " ") if joined else func.min(f.c.value)
+    query = select(value).where(f.c.record_pk == records.c.pk, f.c.facet == name)
+    if public_only:
+        query = query.where(f.c.shown.is_(True))
+    return query.scalar_subquery()
+
+
 def answer_rows(
     connection: Connection, measure_ids: Iterable[str] | None, *, public_only: bool
 ) -> dict[int, AnswerRow]:
-    """Every response answering these measures (all measures: None), by record pk."""
-    fm, fa, ff, fc = (_facet(n) for n in ("measure", "actor", "forum", "channel"))
-    query = (
-        select(
-            records.c.pk,
-            records.c.id,
-            records.c.date,
-            records.c.type,
-            ff.c.value.label("forum"),
-            fc.c.value.label("channel"),
-            fm.c.value.label("measure"),
-            fa.c.value.label("speaker"),
-        )
-        .select_from(fm)
-        .join(records, records.c.pk == fm.c.record_pk)
-        .join(fa, and_(fa.c.record_pk == fm.c.record_pk, fa.c.facet == "actor"))
-        .join(ff, and_(ff.c.record_pk == fm.c.record_pk, ff.c.facet == "forum"))
-        .join(fc, and_(fc.c.record_pk == fm.c.record_pk, fc.c.facet == "channel"))
-        .where(fm.c.kind == "response", fm.c.facet == "measure", records.c.deleted.is_(False))
-    )
+    """Every response answering these measures (all measures: None), by record pk: one row
+    a response, its measures and speakers gathered by the database, so that the rows read
+    grow with the responses, not with responses times members."""
+    query = select(
+        records.c.pk,
+        records.c.id,
+        records.c.date,
+        records.c.type,
+        _values("forum", public_only=False, joined=False),
+        _values("channel", public_only=False, joined=False),
+        _values("measure", public_only=public_only, joined=True),
+        _values("actor", public_only=public_only, joined=True),
+    ).where(records.c.kind == "response", records.c.deleted.is_(False))
     if public_only:
-        query = query.where(fm.c.shown.is_(True), fa.c.shown.is_(True), shown_publicly())
+        query = query.where(shown_publicly())
     wanted = None if measure_ids is None else sorted(set(measure_ids))
     chunks = (
         [None] if wanted is None else [wanted[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)]
     )
     found: dict[int, AnswerRow] = {}
     for chunk in chunks:
-        narrowed = query if chunk is None else query.where(fm.c.value.in_(chunk))
-        for pk, rid, date, stance, forum, channel, measure, speaker in connection.execute(narrowed):
-            row = found.get(pk)
-            if row is None:
-                row = found[pk] = AnswerRow(rid, date, stance, forum, channel)
-            row.measures.add(measure)
-            row.speakers.add(speaker)
+        narrowed = query
+        if chunk is not None:
+            answering = select(facets.c.record_pk).where(
+                facets.c.kind == "response", facets.c.facet == "measure", facets.c.value.in_(chunk)
+            )
+            narrowed = query.where(records.c.pk.in_(answering))
+        for pk, rid, date, stance, forum, channel, measures, speakers in connection.execute(
+            narrowed
+        ).all():
+            if measures and speakers and pk not in found:
+                found[pk] = AnswerRow(
+                    rid, date, stance, forum, channel, measures.split(), speakers.split()
+                )
     return found
 
 

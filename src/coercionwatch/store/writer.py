@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -391,18 +392,36 @@ def in_item_order(problems: list[Problem], files: Mapping[str, int]) -> list[Pro
     return sorted(problems, key=position)
 
 
+class _Collections:
+    """Who holds the collector's full collections off, across threads: the first to begin
+    saves its thresholds, the last to end puts them back."""
+
+    lock = threading.Lock()
+    holders = 0
+    saved: tuple[int, int, int] = gc.get_threshold()
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Bulk loads allocate millions of short-lived objects; full collections that re-walk
-    every long-lived object cost a third of the import time, so they are held off."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    """Bulk loads and reports over the whole record allocate millions of short-lived
+    objects; full collections that re-walk every long-lived object cost a third of the
+    import time (and half a coverage report's), so they are held off. Threads may overlap
+    (a report on the server while an import runs): the settings are restored once, when
+    the last of them ends."""
+    with _Collections.lock:
+        if _Collections.holders == 0:
+            _Collections.saved = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(100_000, 50, 100)
+        _Collections.holders += 1
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        with _Collections.lock:
+            _Collections.holders -= 1
+            if _Collections.holders == 0:
+                gc.set_threshold(*_Collections.saved)
+                gc.unfreeze()
 
 
 def import_records(

@@ -30,6 +30,9 @@ class Page:
     title: str
     path: str
     data: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    """What a static build writes beside the page, by path from the site's root: the CSVs
+    of what it shows, made from the same figures and pictures the page was."""
 
 
 def card(record: Record, view: PublicView) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from markupsafe import Markup
 
 from coercionwatch.analysis.coverage import (
     CoverageReport,
+    StateLayers,
     Wave,
     WaveCoverage,
     coverage,
@@ -370,7 +372,11 @@ def _response(view: PublicView, response_id: str) -> dict[str, Any]:
     return {"kind": "response", "id": response_id, "title": view.title("response", response_id)}
 
 
-def wave_page(view: PublicView, report: CoverageReport, item: WaveCoverage) -> Page:
+def wave_page(
+    view: PublicView, report: CoverageReport, item: WaveCoverage, drawn: Chart | None = None
+) -> Page:
+    """`drawn`: the wave's map, where the caller has drawn it already (a site build writes
+    its CSV beside the page)."""
     wave = item.wave
     rows = _state_rows(item, report)
     view.learn_titles(("response", r) for row in rows for r in row["responses"])
@@ -453,7 +459,7 @@ def wave_page(view: PublicView, report: CoverageReport, item: WaveCoverage) -> P
             }
             for s in item.checklist
         ],
-        "map": _figure(map_chart(item, report, view)),
+        "map": _figure(drawn or map_chart(item, report, view)),
         "disputes": _disputes([item]),
     }
     return Page("coverage_wave.html", data["wave"]["label"], f"coverage/{wave.id}", data)
@@ -463,41 +469,62 @@ def wave_page(view: PublicView, report: CoverageReport, item: WaveCoverage) -> P
 
 
 def coverage_pages(view: PublicView) -> Iterator[Page]:
-    """The overview and every wave's page, from one report."""
-    report = read_coverage(view)
-    yield overview_page(view, report)
+    """The overview and every wave's page, each with the CSVs of what it shows, from the
+    report the state pages read too (one a build); each wave's map is drawn once, for its
+    page and its CSV."""
+    report = state_report(view).report
+    overview = overview_page(view, report)
+    overview.files = {
+        "coverage.csv": overview_csv(report),
+        "coverage/timeline.csv": timeline_chart(report, view).csv,
+        "coverage/heatmap.csv": heatmap_chart(report, view).csv,
+    }
+    yield overview
     for item in report.waves:
-        yield wave_page(view, report, item)
-
-
-def coverage_files(view: PublicView) -> Iterator[tuple[str, str]]:
-    """The CSVs the pages link to, under the paths the server gives them."""
-    report = read_coverage(view)
-    yield "coverage.csv", overview_csv(report)
-    yield "coverage/timeline.csv", timeline_chart(report, view).csv
-    yield "coverage/heatmap.csv", heatmap_chart(report, view).csv
-    for item in report.waves:
-        yield f"coverage/{item.wave.id}/states.csv", states_csv(item, report)
-        yield f"coverage/{item.wave.id}/map.csv", map_chart(item, report, view).csv
+        drawn = map_chart(item, report, view)
+        page = wave_page(view, report, item, drawn)
+        page.files = {
+            f"coverage/{item.wave.id}/states.csv": states_csv(item, report),
+            f"coverage/{item.wave.id}/map.csv": drawn.csv,
+        }
+        yield page
 
 
 # --- on a state's page
 
 
-_STATE_REPORTS: LRUCache[tuple[object, ...], CoverageReport] = LRUCache(maxsize=1)
+@dataclass
+class StatePages:
+    """The report that every state's page reads its part of, indexed once for all of them:
+    each wave's label and States Parties, each state's layers by its code."""
+
+    report: CoverageReport
+    labels: list[str]
+    parties: list[frozenset[str]]
+    layers: dict[str, StateLayers]
+
+
+_STATE_REPORTS: LRUCache[tuple[object, ...], StatePages] = LRUCache(maxsize=1)
 _STATE_REPORTS_LOCK = threading.Lock()
 
 
-def state_report(view: PublicView) -> CoverageReport:
+def state_report(view: PublicView) -> StatePages:
     """Every wave, and every state's layers, counted once for a state of the record: kept
     under the journal's tip (whose hash chains every write before it, so no two records
     share one) and the day, until the next write. Every state's page, on the server and in
-    a site build, reads its part of this one report."""
+    a site build, reads its part of this one report, as do a site build's coverage pages."""
     key = (reader.journal_tip(view.connection), dt.date.today())
     with _STATE_REPORTS_LOCK:
         found = _STATE_REPORTS.get(key)
     if found is None:
-        found = coverage(view.connection, public_only=True, every_state=True)
+        report = coverage(view.connection, public_only=True, every_state=True)
+        view.learn_names(("actor", item.wave.imposer) for item in report.waves)
+        found = StatePages(
+            report,
+            [wave_label(item.wave, view) for item in report.waves],
+            [frozenset(item.parties) for item in report.waves],
+            {s.code: s for s in report.states},
+        )
         with _STATE_REPORTS_LOCK:
             _STATE_REPORTS[key] = found
     return found
@@ -505,18 +532,20 @@ def state_report(view: PublicView) -> CoverageReport:
 
 def state_coverage(view: PublicView, code: str) -> dict[str, Any]:
     """A state's answers and silences wave by wave, and its protection layers today."""
-    report = state_report(view)
+    indexed = state_report(view)
     channels, layers = vocabulary("channels"), vocabulary("layers")
     waves = []
-    for item in report.waves:
+    for item, wave_name, parties in zip(
+        indexed.report.waves, indexed.labels, indexed.parties, strict=True
+    ):
         answer = item.answers.get(code)
-        status = "answered" if answer else "silent" if code in set(item.parties) else "non-party"
+        status = "answered" if answer else "silent" if code in parties else "non-party"
         responses = sorted(set(answer.responses)) if answer else []
         view.learn_titles(("response", r) for r in responses)
         waves.append(
             {
                 "id": item.wave.id,
-                "label": wave_label(item.wave, view),
+                "label": wave_name,
                 "date": item.wave.date,
                 "status": status,
                 "statusLabel": STATUS_LABELS[status],
@@ -526,7 +555,7 @@ def state_coverage(view: PublicView, code: str) -> dict[str, Any]:
                 "responses": [_response(view, r) for r in responses],
             }
         )
-    found = next((s for s in report.states if s.code == code), None)
+    found = indexed.layers.get(code)
     shown_layers = []
     if found is not None:
         ids = [c for layer in found.layers.values() for c in layer.by]
