@@ -10,7 +10,9 @@ import pytest
 from coercionwatch.publish.links import Links
 from coercionwatch.publish.pages.actors import actor_page
 from coercionwatch.publish.pages.coverage import (
+    coverage_overview,
     coverage_pages,
+    coverage_waves,
     map_chart,
     overview_csv,
     overview_page,
@@ -128,10 +130,15 @@ def test_a_restricted_response_is_neither_counted_nor_shown(case):
     kenya = actor_page(case, "kenya").data["coverage"]
     statuses = {w["id"]: w["status"] for w in kenya["waves"]}
     assert statuses == {A: "answered", B: "silent", C: "silent"}
-    for built in coverage_pages(case):
+    for built in _built(case):
         assert "r5" not in render(built, Links(static=True, depth=2)), built.path
         for path, text in built.files.items():
             assert "r5" not in text, path
+
+
+def _built(view: PublicView) -> list:
+    """The coverage pages as a site build writes them: the overview, then every wave."""
+    return [*coverage_overview(view), *coverage_pages(view, coverage_waves(view))]
 
 
 def test_each_page_of_a_build_carries_the_csvs_of_what_it_shows(case, monkeypatch):
@@ -141,7 +148,7 @@ def test_each_page_of_a_build_carries_the_csvs_of_what_it_shows(case, monkeypatc
     drawn = []
     draw = pages.world_map
     monkeypatch.setattr(pages, "world_map", lambda *a, **k: drawn.append(a) or draw(*a, **k))
-    built = {page.path: page for page in coverage_pages(case)}
+    built = {page.path: page for page in _built(case)}
     assert len(drawn) == len(waves)  # each wave's map drawn once, for its page and its CSV
     assert built["coverage"].files["coverage.csv"] == overview_csv(report)
     for wave_id, item in waves.items():

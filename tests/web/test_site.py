@@ -160,5 +160,7 @@ def test_a_process_that_finds_the_record_moved_writes_no_page(demo_store, tmp_pa
     site._share_with(multiprocessing.Array("q", 2))
     assert site._build_share(location, str(out), SITE, head + 1) is None
     assert not any(out.iterdir())
-    written = site._build_share(location, str(out), SITE, head)
+    shared = site._build_share(location, str(out), SITE, head)
+    assert shared is not None
+    written, _ = shared
     assert written and written == len(list(out.rglob("index.html")))

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from .feed import atom_feed
 from .links import SECTIONS, Links, page_depth
 from .pages import Page
 from .pages.actors import ACTOR_READS, actor_page
-from .pages.coverage import coverage_pages
+from .pages.coverage import coverage_overview, coverage_pages, coverage_waves
 from .pages.data import EVERYTHING, data_page
 from .pages.home import home_page
 from .pages.incident import INCIDENT_READS, incident_page, incident_record
@@ -74,6 +75,14 @@ READS: dict[str, Reads] = {"actor": ACTOR_READS, "incident": INCIDENT_READS}
 `referrer_reads` gives."""
 
 
+Group = Callable[[], Iterator[Page]]
+"""Pages written together by one process: a list's pages (each links to the next), a few
+dozen record pages read ahead at once, a few dozen coverage waves."""
+
+WAVES_PER_GROUP = 32
+"""Coverage wave pages written by one process at a time."""
+
+
 class Pages:
     """Each page of the site as it is built, all from one transaction, whose withheld keys
     are therefore read once."""
@@ -87,36 +96,45 @@ class Pages:
         return PublicView(self.connection, self.withheld)
 
     def __iter__(self) -> Iterator[Page]:
-        yield from self.front()
-        yield from self.records()
+        return self.walk()
 
-    def front(self) -> Iterator[Page]:
-        """The pages that are not one record's: home, data, search, lists, timeline, coverage."""
+    def walk(self, claim: Callable[[int], bool] | None = None) -> Iterator[Page]:
+        """Every page, group by group; with `claim`, only the groups this process claims by
+        their number: the processes building one site walk the same groups in the same
+        order, and the first to reach one builds it."""
+        for number, group in enumerate(self.groups(), 1):
+            if claim is None or claim(number):
+                yield from group()
+
+    def groups(self) -> Iterator[Group]:
+        """The front pages (home, data, search, lists, timeline), each shown record's page,
+        then the coverage pages: last, as how many groups they make is known only once the
+        coverage report is counted, which every process does for its states' pages anyway."""
+        yield self.fixed
+        for kind, section in SECTIONS.items():
+            yield partial(self.paged, section, Listing(kind, size=PAGE_SIZE), list_page)
+        yield partial(self.paged, "timeline", timeline(size=PAGE_SIZE), timeline_page)
+        for kind in KINDS:
+            for record_ids in reader.shown_ids(self.connection, kind, PAGES_PER_VIEW):
+                yield partial(self.records, kind, record_ids)
+        waves = coverage_waves(self.view())
+        yield partial(coverage_overview, self.view())
+        for start in range(0, len(waves), WAVES_PER_GROUP):
+            yield partial(coverage_pages, self.view(), waves[start : start + WAVES_PER_GROUP])
+
+    def fixed(self) -> Iterator[Page]:
         yield home_page(self.view())
         yield data_page(self.view())
         yield search_page(self.view(), None)
-        for kind, section in SECTIONS.items():
-            yield from self.paged(section, Listing(kind, size=PAGE_SIZE), list_page)
-        yield from self.paged("timeline", timeline(size=PAGE_SIZE), timeline_page)
-        yield from coverage_pages(self.view())
 
-    def records(self, claim: Callable[[int], bool] | None = None) -> Iterator[Page]:
-        """Each shown record's page, read ahead a few dozen at a time. With `claim`, only
-        the groups of pages this process claims by their number: the processes building one
-        site walk the same groups in the same order, and the first to reach one builds it."""
-        group = 0
-        for kind in KINDS:
-            reads = READS.get(kind) or referrer_reads(kind)
-            for record_ids in reader.shown_ids(self.connection, kind, PAGES_PER_VIEW):
-                group += 1
-                if claim is not None and not claim(group):
-                    continue
-                view = self.view()
-                view.read_ahead(kind, record_ids, reads)
-                for record_id in record_ids:
-                    page = self.record_page(view, kind, record_id)
-                    if page is not None:
-                        yield page
+    def records(self, kind: str, record_ids: list[str]) -> Iterator[Page]:
+        """These records' pages, from one view that reads ahead for all of them."""
+        view = self.view()
+        view.read_ahead(kind, record_ids, READS.get(kind) or referrer_reads(kind))
+        for record_id in record_ids:
+            page = self.record_page(view, kind, record_id)
+            if page is not None:
+                yield page
 
     def record_page(self, view: PublicView, kind: str, record_id: str) -> Page | None:
         if kind == "incident":
@@ -163,12 +181,12 @@ def _write_page(folder: Path, page: Page) -> None:
 
 
 SHARED_FROM = 2_000
-"""Shown records from which record pages are built by several processes: below it, starting
+"""Shown records from which pages are built by several processes: below it, starting
 them costs more than it saves."""
 
 _shared: Any = None
-"""In each process building the site: the number after the last group of record pages
-claimed by any of them, and how many pages the other processes have written."""
+"""In each process building the site: the number after the last group of pages claimed
+by any of them, and how many pages the other processes have written."""
 
 
 def _share_with(shared: Any) -> None:
@@ -177,7 +195,7 @@ def _share_with(shared: Any) -> None:
 
 
 def _claim(group: int) -> bool:
-    """Take a group of record pages unless a process has taken a later one (and so has
+    """Take a group of pages unless a process has taken a later one (and so has
     passed this one: it was taken, by whoever reached it first)."""
     with _shared.get_lock():
         if _shared[0] > group:
@@ -186,10 +204,11 @@ def _claim(group: int) -> bool:
         return True
 
 
-def _build_share(location: str, folder: str, site: str, head: int) -> int | None:
-    """Write the record pages this process claims, from the same state of the record as the
-    build that asked for them, or write nothing and say so (None) if the record has moved
-    since: every write moves the journal's head."""
+def _build_share(location: str, folder: str, site: str, head: int) -> tuple[int, int] | None:
+    """Write the groups of pages this process claims, from the same state of the record as
+    the build that asked for them, or write nothing and say so (None) if the record has
+    moved since: every write moves the journal's head. Returns how many pages it wrote, and
+    how many files beside them."""
     with (
         Store.open(location, create=False) as store,
         store.reading() as connection,
@@ -197,14 +216,15 @@ def _build_share(location: str, folder: str, site: str, head: int) -> int | None
     ):
         if reader.journal_head(connection) != head:
             return None
-        written = 0
-        for page in Pages(connection, site).records(_claim):
+        written = beside = 0
+        for page in Pages(connection, site).walk(_claim):
             _write_page(Path(folder), page)
             written += 1
+            beside += len(page.files)
             if written % 100 == 0:
                 with _shared.get_lock():
                     _shared[1] += 100
-        return written
+        return written, beside
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -336,10 +356,10 @@ def _write_pages(
     workers: int | None,
     progress: Callable[[int], None] | None,
 ) -> tuple[int, int]:
-    """Every page: this process writes the front pages, then it and `workers - 1` others
-    write the record pages, each claiming groups of them until none are left. A process
-    that finds the record moved on claims none. Returns how many pages were written, and
-    how many files beside them (the front pages' CSVs)."""
+    """Every page: this process and `workers - 1` others each claim groups of pages (the
+    front pages' first) until none are left. A process that finds the record moved on
+    claims none. Returns how many pages were written, and how many files beside them (the
+    front pages' CSVs)."""
     pages = Pages(connection, site)
     if workers is None:
         large = sum(reader.count(connection).values()) >= SHARED_FROM
@@ -361,10 +381,8 @@ def _write_pages(
         if progress and written % 100 == 0:
             progress(written + shared[1])
 
-    for page in pages.front():
-        write(page)
     if workers == 1:
-        for page in pages.records():
+        for page in pages.walk():
             write(page)
         return written, beside
     with ProcessPoolExecutor(workers - 1, spawn, _share_with, (shared,)) as pool:
@@ -378,11 +396,13 @@ def _write_pages(
             )
             for _ in range(workers - 1)
         ]
-        for page in pages.records(_claim):
+        for page in pages.walk(_claim):
             write(page)
         for future in others:
             done = future.result()
-            written += done or 0
+            if done is not None:
+                written += done[0]
+                beside += done[1]
     return written, beside
 
 

@@ -468,10 +468,13 @@ def wave_page(
 # --- the static site
 
 
-def coverage_pages(view: PublicView) -> Iterator[Page]:
-    """The overview and every wave's page, each with the CSVs of what it shows, from the
-    report the state pages read too (one a build); each wave's map is drawn once, for its
-    page and its CSV."""
+def coverage_waves(view: PublicView) -> list[WaveCoverage]:
+    """Every wave, from the report the state pages read too (one a build)."""
+    return state_report(view).report.waves
+
+
+def coverage_overview(view: PublicView) -> Iterator[Page]:
+    """The overview, with the CSVs of what it shows."""
     report = state_report(view).report
     overview = overview_page(view, report)
     overview.files = {
@@ -480,7 +483,13 @@ def coverage_pages(view: PublicView) -> Iterator[Page]:
         "coverage/heatmap.csv": heatmap_chart(report, view).csv,
     }
     yield overview
-    for item in report.waves:
+
+
+def coverage_pages(view: PublicView, waves: list[WaveCoverage]) -> Iterator[Page]:
+    """These waves' pages, each with the CSVs of what it shows; each wave's map is drawn
+    once, for its page and its CSV."""
+    report = state_report(view).report
+    for item in waves:
         drawn = map_chart(item, report, view)
         page = wave_page(view, report, item, drawn)
         page.files = {
