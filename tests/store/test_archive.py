@@ -238,6 +238,31 @@ def test_a_capture_that_cannot_be_kept_writes_nothing(
         assert status(connection, [down])[0] == 0
 
 
+def test_a_capture_that_cannot_be_kept_leaves_a_copy_it_found(
+    store: Store, tmp_path: Path, documents: Path, monkeypatch
+):
+    """A copy already on a mirror (put there by hand, unknown to the archive) is not the
+    failed capture's to take back; the files it wrote itself are. The transaction fails
+    after the files are written, as a full disk would fail it."""
+    local_folder = tmp_path / "local"
+    body = (documents / "order.txt").read_bytes()
+    found = local_folder / blob_path(hashlib.sha256(body).hexdigest())
+    found.parent.mkdir(parents=True)
+    found.write_bytes(body)
+    mirrors = open_mirrors([local_folder.as_uri()])
+    add_source(store, "s1")
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(log, "append_leaves", full_disk)
+    with pytest.raises(OSError, match="no space"):
+        keep(store, mirrors, documents, "order.txt")
+    assert store.get("source", "s1").version == 1
+    assert found.read_bytes() == body
+    assert [p for p in local_folder.rglob("*") if p.is_file()] == [found]
+
+
 def test_verify_names_a_source_whose_capture_the_archive_lacks(
     store: Store, tmp_path: Path, documents: Path
 ):

@@ -16,7 +16,7 @@ a date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,27 +66,19 @@ class StateAnswer:
     forums: set[str] = field(default_factory=set)
 
 
-@dataclass
-class Tally:
-    """What every wave's count reads of the responses, worked out once for the report
-    rather than once a wave or once a response: each stance's lean, each date's first and
-    last days, and, for the responses that are not one state speaking (joint statements,
-    groups), whom they speak for and those states' codes."""
+@dataclass(slots=True)
+class Said:
+    """What every wave's count reads of one response, worked out once for the report rather
+    than once a wave: its lean, its date's first and last days, and the codes of the
+    states it speaks for (parties or not)."""
 
-    leans: dict[str, str]
-    days: dict[str | None, tuple[dt.date | None, dt.date | None]]
-    country_of: Mapping[str, str]
-    """ISO code of each state actor."""
-    speaking: dict[str, frozenset[str]]
-    """Everyone a response not of one state speaks for, by response id (any other response
-    speaks for its one speaker, a state)."""
-    codes: dict[str, frozenset[str]]
-    """The states' codes among them, parties or not."""
-
-    def states(self, row: queries.AnswerRow) -> Collection[str]:
-        """The codes of the states a response speaks for."""
-        found = self.codes.get(row.response)
-        return (self.country_of[row.speakers[0]],) if found is None else found
+    row: queries.AnswerRow
+    lean: str
+    first: dt.date | None
+    last: dt.date | None
+    codes: tuple[str, ...]
+    speaks: frozenset[str] | None
+    """Everyone it speaks for, when that is not its one speaker (joint statements, groups)."""
 
 
 @dataclass
@@ -185,84 +177,69 @@ def _state_actors(state_ids: Mapping[str, str]) -> dict[str, Actor]:
 
 def _tally(
     rows: Sequence[queries.AnswerRow], actors: Mapping[str, Actor], country_of: Mapping[str, str]
-) -> Tally:
+) -> list[Said]:
     """Members are looked up only for responses with more than one speaker or a speaker
     that is not a state (most responses are one state's)."""
     stances = vocabulary("stances")
     leans = {term: stances.lean(term) or "neither" for term in stances.terms}
-    dates = {row.date for row in rows}
-    days: dict[str | None, tuple[dt.date | None, dt.date | None]] = {
-        d: (first_day(d), last_day(d)) if d else (None, None) for d in dates
-    }
-    speaking: dict[str, frozenset[str]] = {}
-    codes: dict[str, frozenset[str]] = {}
+    days: dict[str | None, tuple[dt.date | None, dt.date | None]] = {None: (None, None)}
+    said: list[Said] = []
     for row in rows:
+        if row.date not in days:
+            days[row.date] = (first_day(row.date), last_day(row.date)) if row.date else (None, None)
+        first, last = days[row.date]
         if len(row.speakers) > 1 or row.speakers[0] not in country_of:
             speaks = frozenset(speaking_for(row.speakers, actors))
-            speaking[row.response] = speaks
-            codes[row.response] = frozenset(c for a in speaks if (c := country_of.get(a)))
-    return Tally(leans, days, country_of, speaking, codes)
-
-
-def _answer(
-    code: str, rows: Sequence[queries.AnswerRow], tally: Tally, start: dt.date
-) -> StateAnswer:
-    """One State Party's answers to a wave, from the responses that speak for it."""
-    days = [tally.days[r.date] for r in rows]
-    return StateAnswer(
-        code,
-        [r.response for r in rows],
-        min((max(first, start) for first, _ in days if first), default=None),
-        min((last for _, last in days if last), default=None),
-        {tally.leans[r.stance] for r in rows},
-        {r.channel for r in rows},
-        {r.forum for r in rows},
-    )
+            codes = tuple(sorted({c for a in speaks if (c := country_of.get(a))}))
+        else:
+            speaks, codes = None, (country_of[row.speakers[0]],)
+        said.append(Said(row, leans[row.stance], first, last, codes, speaks))
+    return said
 
 
 def _count_wave(
     wave: Wave,
-    rows: Sequence[queries.AnswerRow],
-    tally: Tally,
+    said: Sequence[Said],
     actors: Mapping[str, Actor],
     host: tuple[str | None, str | None],
     targets: Mapping[str, Actor],
     covering: Sequence[Countermeasure],
     within: int | None,
 ) -> WaveCoverage:
-    """One wave's figures from the responses to its measures."""
+    """One wave's figures from the responses to its measures, each answer folded into its
+    states' as it is read (a response is read once a wave)."""
     start = wave.start
     parties = [s.code for s in reference.parties_as_of(start)]
     party_set = set(parties)
     region = {code: reference.regional_group(code) for code in parties}
-    speaking: dict[str, list[queries.AnswerRow]] = {}
+    answers: dict[str, StateAnswer] = {}
     answering: list[Answering] = []
     cross: tuple[dt.date, str] | None = None
     joint: list[dict[str, Any]] = []
-    for row in rows:
-        many = tally.codes.get(row.response)
-        if many is None:  # one state speaking, the common case, kept quick
-            code = tally.country_of[row.speakers[0]]
-            codes: Collection[str] = (code,) if code in party_set else ()
-        else:
-            codes = many & party_set
-        if tally.leans[row.stance] == "against":
-            speaks = tally.speaking.get(row.response) or frozenset(row.speakers)
-            answering.append(Answering(row.response, row.forum, speaks))
+    for one in said:
+        row = one.row
+        codes = [c for c in one.codes if c in party_set]
+        if one.lean == "against":
+            answering.append(
+                Answering(row.response, row.forum, one.speaks or frozenset(row.speakers))
+            )
         for code in codes:
-            said = speaking.get(code)
-            if said is None:
-                speaking[code] = [row]
-            else:
-                said.append(row)
-        if len(codes) > 1:
-            first = tally.days[row.date][0]
-            earliest = max(first, start) if first else None
-            if (
-                earliest
-                and (cross is None or (earliest, row.response) < cross)
-                and len({region[c] for c in codes} - {None}) >= 2
-            ):
+            answer = answers.get(code)
+            if answer is None:
+                answer = answers[code] = StateAnswer(code)
+            answer.responses.append(row.response)
+            if one.first and (answer.first is None or one.first < answer.first):
+                answer.first = one.first
+            if one.last and (answer.latest_first is None or one.last < answer.latest_first):
+                answer.latest_first = one.last
+            answer.leans.add(one.lean)
+            answer.channels.add(row.channel)
+            answer.forums.add(row.forum)
+        if len(codes) > 1 and one.first:
+            earliest = max(one.first, start)
+            if (cross is None or (earliest, row.response) < cross) and len(
+                {region[c] for c in codes} - {None}
+            ) >= 2:
                 cross = (earliest, row.response)
         if row.member_count is not None and row.member_count > len(codes):
             joint.append(
@@ -270,10 +247,12 @@ def _count_wave(
                     "response": row.response,
                     "actor": row.actor,
                     "memberCount": row.member_count,
-                    "namedStatesParties": sorted(codes),
+                    "namedStatesParties": codes,
                 }
             )
-    answers = {code: _answer(code, said, tally, start) for code, said in speaking.items()}
+    for answer in answers.values():
+        if answer.first is not None and answer.first < start:
+            answer.first = start  # an answer given before the wave counts from its first day
     first_any = min((a.first for a in answers.values() if a.first), default=None)
     windows = sorted({*WINDOWS, *([within] if within is not None else [])})
     answered_within = {
@@ -431,33 +410,24 @@ def coverage(
             public_only=public_only,
         )
     )
-    answering = list(rows.values())
-    tally = _tally(answering, actors, country_of)
-    by_measure: dict[str, list[queries.AnswerRow]] = {}
-    for row in answering:
-        for m in row.measures:
-            by_measure.setdefault(m, []).append(row)
+    said = _tally(list(rows.values()), actors, country_of)
+    by_measure: dict[str, list[Said]] = {}
+    for one in said:
+        for m in one.row.measures:
+            by_measure.setdefault(m, []).append(one)
     host_id = checklist().get("host_state")
     host = (host_id, (country_of.get(host_id) or _table_code(host_id)) if host_id else None)
     covered: list[WaveCoverage] = []
     for w in found:
-        seen: dict[str, queries.AnswerRow] = {}
-        for m in w.measures:
-            for row in by_measure.get(m.id, []):
-                seen.setdefault(row.response, row)
+        if len(w.measures) == 1:
+            answering = by_measure.get(w.measures[0].id, [])
+        else:
+            seen = {id(one): one for m in w.measures for one in by_measure.get(m.id, [])}
+            answering = list(seen.values())
         covered.append(
-            _count_wave(
-                w,
-                list(seen.values()),
-                tally,
-                actors,
-                host,
-                targets,
-                _covering(countermeasures, w),
-                within,
-            )
+            _count_wave(w, answering, actors, host, targets, _covering(countermeasures, w), within)
         )
-    channels = _channels_against(answering, tally)
+    channels = _channels_against(said)
     day = as_of or dt.date.today()
     codes = [s.code for s in reference.parties_as_of(day)] if state is None else [state]
     if every_state:
@@ -487,14 +457,14 @@ def _records_by_id(found: Iterable[Record]) -> dict[str, Any]:
     return {r.id: r for r in found}
 
 
-def _channels_against(rows: Iterable[queries.AnswerRow], tally: Tally) -> dict[str, set[str]]:
+def _channels_against(said: Iterable[Said]) -> dict[str, set[str]]:
     """For each state, the channels of its answers against any measure: its condemnation on
     record, the reputational layer."""
     found: dict[str, set[str]] = {}
-    for row in rows:
-        if tally.leans[row.stance] == "against":
-            for code in tally.states(row):
-                found.setdefault(code, set()).add(row.channel)
+    for one in said:
+        if one.lean == "against":
+            for code in one.codes:
+                found.setdefault(code, set()).add(one.row.channel)
     return found
 
 

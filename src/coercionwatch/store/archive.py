@@ -71,6 +71,9 @@ class CopyState:
     state: str
     detail: str | None = None
     repaired: bool = False
+    wrote: bool = False
+    """Whether this copy was written by the call that reports it, rather than found there:
+    only such a copy may be taken back when its capture is not saved."""
 
 
 def blob_path(digest: str) -> str:
@@ -146,37 +149,44 @@ def write_copy(mirror: Mirror, blob: BlobFile, *, take: bool = False) -> CopySta
         if _exists(mirror, blob.sha256, blob.size):
             return CopyState(blob.sha256, mirror.name, "present")
         if mirror.folder is not None:
-            _copy_into(mirror.folder, blob, take=take)
+            wrote = _copy_into(mirror.folder, blob, take=take)
         elif blob.size <= SINGLE_PUT:
-            # Written meanwhile by another: same address, same bytes.
-            with suppress(obstore.exceptions.AlreadyExistsError):
+            try:
                 obstore.put(mirror.store, blob_path(blob.sha256), blob.path, mode="create")
+                wrote = True
+            except obstore.exceptions.AlreadyExistsError:
+                wrote = False  # written meanwhile by another: same address, same bytes
         else:
             obstore.put(mirror.store, blob_path(blob.sha256), blob.path, chunk_size=CHUNK)
+            wrote = True
     except Exception as exc:
         return CopyState(blob.sha256, mirror.name, "missing", _reason(exc))
-    return CopyState(blob.sha256, mirror.name, "present")
+    return CopyState(blob.sha256, mirror.name, "present", wrote=wrote)
 
 
-def _copy_into(folder: Path, blob: BlobFile, *, take: bool = False) -> None:
+def _copy_into(folder: Path, blob: BlobFile, *, take: bool = False) -> bool:
     """Copy under a temporary name, then link it into place: the link fails if a copy
     appeared meanwhile, so a copy is never overwritten, nor ever seen half-written. With
-    `take`, a transient file on the same filesystem is linked, not copied."""
+    `take`, a transient file on the same filesystem is linked, not copied. Returns whether
+    this call put the copy there."""
     target = folder / blob_path(blob.sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     if take:
         try:
             os.link(blob.path, target)
-            return
+            return True
         except FileExistsError:
-            return
+            return False
         except OSError:
             pass  # another filesystem: copy
     part = target.with_name(f".{blob.sha256}.{uuid.uuid4().hex}.part")
     try:
         shutil.copyfile(blob.path, part)
-        with suppress(FileExistsError):  # written meanwhile: same address, same bytes
+        try:
             os.link(part, target)
+            return True
+        except FileExistsError:  # written meanwhile: same address, same bytes
+            return False
     finally:
         part.unlink(missing_ok=True)
 
@@ -199,10 +209,11 @@ def remove_new_copies(
     mirrors: Sequence[Mirror], written: Sequence[CopyState], known: set[str]
 ) -> None:
     """Undo `write_copies` for blobs the archive did not hold before: a capture whose record
-    could not be saved leaves no file behind."""
+    could not be saved leaves behind no file it wrote. A copy it found already there (put
+    by another capture, or by hand) is left alone."""
     by_name = {m.name: m for m in mirrors}
     for copy in written:
-        if copy.state == "present" and copy.sha256 not in known and copy.mirror in by_name:
+        if copy.wrote and copy.sha256 not in known and copy.mirror in by_name:
             with suppress(Exception):  # best effort: an orphan copy is harmless
                 obstore.delete(by_name[copy.mirror].store, blob_path(copy.sha256))
 

@@ -172,13 +172,16 @@ def sync_shown(connection: Connection, *, pks: list[int], keys: list[Key]) -> No
         )
     for chunk in _chunks(sorted(set(keys))):
         own = select(records.c.pk).where(keyed(records, chunk))
-        connection.execute(
-            facets.update()
-            .where(
-                facets.c.record_pk.in_(own) | tuple_(facets.c.points_to, facets.c.value).in_(chunk)
+        connection.execute(facets.update().where(facets.c.record_pk.in_(own)).values(shown=verdict))
+        ids: dict[str, list[str]] = {}
+        for kind, record_id in chunk:
+            ids.setdefault(kind, []).append(record_id)
+        for kind, named in ids.items():  # one statement a kind, each a range of ix_facets_named
+            connection.execute(
+                facets.update()
+                .where(facets.c.points_to == kind, facets.c.value.in_(named))
+                .values(shown=verdict)
             )
-            .values(shown=verdict)
-        )
 
 
 def forget_facets(connection: Connection, pk: int) -> None:

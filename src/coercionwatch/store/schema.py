@@ -57,6 +57,7 @@ facets = Table(
     Column("points_to", String(32)),
     Column("shown", Boolean, nullable=False),
     Index("ix_facets_count", "kind", "facet", "shown", "value", "record_pk"),
+    Index("ix_facets_named", "points_to", "value"),
 )
 """Each current record's facet values (`model.facets`), one row each, for filters and
 counts. `shown` is the projection's verdict on the row: its record is shown publicly and,
