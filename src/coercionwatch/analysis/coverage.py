@@ -389,7 +389,7 @@ def coverage(
     )
     if as_of is not None:
         rows = {pk: r for pk, r in rows.items() if r.date and first_day(r.date) <= as_of}
-    speakers = _read_joint(connection, rows, set(state_ids))
+    speakers = {s for r in rows.values() for s in r.speakers if s not in state_ids}
     countermeasures = [
         c
         for c in queries.every(connection, "countermeasure", public_only=public_only)
@@ -439,18 +439,6 @@ def coverage(
         for code in codes
     ]
     return CoverageReport(as_of, within, public_only, covered, layers, undated, ids)
-
-
-def _read_joint(
-    connection: Connection, rows: dict[int, queries.AnswerRow], states: set[str]
-) -> set[str]:
-    """The actor and reported count of every response that is not one state speaking, read
-    from its body; returns the speakers of those responses (every speaker not a state)."""
-    joint = [
-        pk for pk, r in rows.items() if len(r.speakers) > 1 or not states.issuperset(r.speakers)
-    ]
-    queries.read_joint(connection, rows, joint)
-    return {s for pk in joint for s in rows[pk].speakers}
 
 
 def _records_by_id(found: Iterable[Record]) -> dict[str, Any]:

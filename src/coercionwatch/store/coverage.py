@@ -1,10 +1,9 @@
 """The queries response coverage is counted from: who answered which measure, when, where.
 
-Read from the facet table (a response's `actor` facet is its actor and every member, its
-`measure` facet each measure it answers), so counting the answers to every wave reads no
-record body but those of joint responses, whose reported `memberCount` is kept apart.
-With `public_only`, each row is the projection's verdict (`facets.shown`): a withheld
-response, or a withheld member of a shown one, is not counted.
+Read from the answers table (`store.answers`: each response's measures, speakers, forum,
+channel and reported count, from its own body), so counting the answers to every wave reads
+one row a response and no record body. With `public_only`, a response the projection does
+not show is not counted, nor is a measure or member it names that is not shown.
 """
 
 from __future__ import annotations
@@ -14,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, Record, load_record, pointers, project
 
 from .reader import current_rows, shown_publicly, withheld_among
-from .schema import facets, keyed, records, versions
+from .schema import answers, facets, keyed, records
 
 CHUNK = 500
 
@@ -38,44 +37,46 @@ class AnswerRow:
     speakers: list[str] = field(default_factory=list)
     """Its actor and every named member (not yet the members of a group actor), each once."""
     actor: str | None = None
-    """Whom it is attributed to; read for joint responses only."""
+    """Whom it is attributed to."""
     member_count: int | None = None
     """The count a source reports for a joint response, which may exceed the named."""
 
 
-def _facet(name: str) -> object:
-    return facets.alias(f"f_{name}")
-
-
-def _values(name: str, *, public_only: bool, joined: bool) -> Any:
-    """A response's values of one facet, from the primary key's index: one value, or all of
-    them joined by spaces (record ids have none)."""
-    f = _facet(name)
-    value = func.aggregate_strings(f.c.value, " ") if joined else func.min(f.c.value)
-    query = select(value).where(f.c.record_pk == records.c.pk, f.c.facet == name)
-    if public_only:
-        query = query.where(f.c.shown.is_(True))
-    return query.scalar_subquery()
+def shown_ids(connection: Connection, kind: str) -> frozenset[str]:
+    """The ids of the records of a kind that the public projection shows."""
+    query = select(records.c.id).where(
+        records.c.kind == kind, records.c.deleted.is_(False), shown_publicly()
+    )
+    return frozenset(connection.execute(query).scalars())
 
 
 def answer_rows(
     connection: Connection, measure_ids: Iterable[str] | None, *, public_only: bool
 ) -> dict[int, AnswerRow]:
-    """Every response answering these measures (all measures: None), by record pk: one row
-    a response, its measures and speakers gathered by the database, so that the rows read
-    grow with the responses, not with responses times members."""
-    query = select(
-        records.c.pk,
-        records.c.id,
-        records.c.date,
-        records.c.type,
-        _values("forum", public_only=False, joined=False),
-        _values("channel", public_only=False, joined=False),
-        _values("measure", public_only=public_only, joined=True),
-        _values("actor", public_only=public_only, joined=True),
-    ).where(records.c.kind == "response", records.c.deleted.is_(False))
+    """Every response answering these measures (all measures: None), by record pk, one row a
+    response from the answers table. With `public_only`, the measures and speakers it names
+    are those the projection shows, as the facet table's verdict has them."""
+    query = (
+        select(
+            records.c.pk,
+            records.c.id,
+            records.c.date,
+            records.c.type,
+            answers.c.forum,
+            answers.c.channel,
+            answers.c.measures,
+            answers.c.speakers,
+            answers.c.actor,
+            answers.c.member_count,
+        )
+        .select_from(answers)
+        .join(records, records.c.pk == answers.c.record_pk)
+        .where(records.c.deleted.is_(False))
+    )
     if public_only:
         query = query.where(shown_publicly())
+        measures_shown = shown_ids(connection, "measure")
+        actors_shown = shown_ids(connection, "actor")
     wanted = None if measure_ids is None else sorted(set(measure_ids))
     chunks = (
         [None] if wanted is None else [wanted[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)]
@@ -88,36 +89,34 @@ def answer_rows(
                 facets.c.kind == "response", facets.c.facet == "measure", facets.c.value.in_(chunk)
             )
             narrowed = query.where(records.c.pk.in_(answering))
-        for pk, rid, date, stance, forum, channel, measures, speakers in connection.execute(
-            narrowed
-        ).all():
-            if measures and speakers and pk not in found:
+        for (
+            pk,
+            rid,
+            date,
+            stance,
+            forum,
+            channel,
+            named,
+            speaking,
+            actor,
+            count,
+        ) in connection.execute(narrowed).all():
+            if pk in found:
+                continue
+            measures, speakers = named.split(), speaking.split()
+            if public_only:
+                measures = [m for m in measures if m in measures_shown]
+                speakers = [s for s in speakers if s in actors_shown]
+                actor = actor if actor in actors_shown else None
+            if measures and speakers:
                 found[pk] = AnswerRow(
-                    rid, date, stance, forum, channel, measures.split(), speakers.split()
+                    rid, date, stance, forum, channel, measures, speakers, actor, count
                 )
     return found
 
 
-def read_joint(connection: Connection, rows: dict[int, AnswerRow], pks: Iterable[int]) -> None:
-    """Fill in the actor and reported count of these responses from their bodies."""
-    wanted = sorted(set(pks))
-    for start in range(0, len(wanted), CHUNK):
-        query = (
-            select(records.c.pk, versions.c.body)
-            .join(
-                versions,
-                and_(
-                    versions.c.kind == records.c.kind,
-                    versions.c.id == records.c.id,
-                    versions.c.version == records.c.version,
-                ),
-            )
-            .where(records.c.pk.in_(wanted[start : start + CHUNK]))
-        )
-        for pk, body in connection.execute(query):
-            data = orjson.loads(body)
-            rows[pk].actor = data.get("actor")
-            rows[pk].member_count = data.get("memberCount")
+def _facet(name: str) -> Any:
+    return facets.alias(f"f_{name}")
 
 
 def state_actors(connection: Connection, *, public_only: bool) -> dict[str, str]:
@@ -156,7 +155,7 @@ def every(connection: Connection, kind: str, *, public_only: bool) -> Iterator[R
     if public_only:
         query = query.where(shown_publicly())
     batch: list[Record] = []
-    for row in connection.execution_options(yield_per=CHUNK).execute(query.order_by(records.c.id)):
+    for row in connection.execute(query.order_by(records.c.id).execution_options(yield_per=CHUNK)):
         batch.append(load_record(row.kind, orjson.loads(row.body)))
         if len(batch) >= CHUNK:
             yield from _projected(connection, batch, public_only)

@@ -23,7 +23,7 @@ WRITE_LOCK = 1432042
 """PostgreSQL advisory lock held by the one transaction extending the journal."""
 MIGRATION_LOCK = 1432043
 """PostgreSQL advisory lock held while the schema is checked and upgraded."""
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 """The newest migration; a test keeps it equal to Alembic's head. Knowing it here spares
 every command the cost of loading Alembic when the schema is already current."""
 

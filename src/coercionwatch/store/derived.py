@@ -25,9 +25,10 @@ from coercionwatch.model import (
     withheld_set,
 )
 
+from .answers import answer_row
 from .facets import derive_rows, shown_verdict
 from .journal import CHANGES, DECISIONS, ChainFault
-from .schema import facets, journal, proposals, records, refs, versions
+from .schema import answers, facets, journal, proposals, records, refs, versions
 from .search import record_text
 
 BATCH = 500
@@ -89,6 +90,7 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
         bodies = _bodies(connection, batch)
         stored_refs = _refs(connection, batch)
         stated: list[tuple[int, str, dict[str, Any], str | None]] = []
+        answering: dict[int, dict[str, Any]] = {}
         for row in batch:
             key = (row.kind, row.id)
             if row.withheld:
@@ -113,9 +115,13 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
                 yield _fault(key, f"refs holds a pointer it lacks: {path} → {to_kind} {target!r}")
             index.append((row.pk, row.kind, row.id, record.heading(), record_text(record)))
             stated.append((row.pk, row.kind, stored_body(record), record.when()))
+            if (answer := answer_row(row.pk, record)) is not None:
+                answering[row.pk] = answer
         yield from _compare_facets(connection, batch, stated)
+        yield from _compare_answers(connection, batch, answering)
     yield from _orphan_refs(connection)
     yield from _facet_verdicts(connection)
+    yield from _orphan_answers(connection)
     wanted_withheld = withheld_set(restricted, edges)
     for key in sorted(wanted_withheld - stored_withheld):
         yield _fault(key, "records.withheld is false, but the public projection withholds it")
@@ -179,6 +185,44 @@ def _compare_facets(
                 yield _fault(
                     key, f"records.{column} is {getattr(row, column)!r}, its facets say {value!r}"
                 )
+
+
+def _compare_answers(
+    connection: Connection, batch: list[Any], wanted: dict[int, dict[str, Any]]
+) -> Iterator[ChainFault]:
+    """The answers table's rows for this batch of records against their responses' bodies:
+    a live response has its row, as its version gives it; no other record has one."""
+    have = {
+        row.record_pk: row._asdict()
+        for row in connection.execute(
+            select(answers).where(answers.c.record_pk.in_([row.pk for row in batch]))
+        )
+    }
+    for row in batch:
+        key = (row.kind, row.id)
+        stored, derived = have.get(row.pk), wanted.get(row.pk)
+        if stored is None and derived is not None:
+            yield _fault(key, "the answers table has no row for this response")
+        elif stored is not None and derived is None:
+            yield _fault(key, "the answers table holds a row for a record that is no live response")
+        elif stored is not None and derived is not None:
+            for column, value in derived.items():
+                if stored[column] != value:
+                    yield _fault(
+                        key, f"answers.{column} is {stored[column]!r}, its version says {value!r}"
+                    )
+
+
+def _orphan_answers(connection: Connection) -> Iterator[ChainFault]:
+    """Rows of the answers table for a record that does not exist."""
+    orphans = connection.execute(
+        select(answers.c.record_pk)
+        .where(answers.c.record_pk.not_in(select(records.c.pk)))
+        .order_by(answers.c.record_pk)
+        .limit(20)
+    ).scalars()
+    for pk in orphans:
+        yield ChainFault(None, None, None, f"the answers table holds a row of record {pk}")
 
 
 def _facet_verdicts(connection: Connection) -> Iterator[ChainFault]:

@@ -122,7 +122,7 @@ def iter_records(
         query = query.where(shown_publicly())
     query = query.order_by(records.c.kind, records.c.date.desc(), records.c.id)
     query = query.offset(offset).limit(limit)
-    for row in connection.execution_options(yield_per=1000).execute(query):
+    for row in connection.execute(query.execution_options(yield_per=1000)):
         yield stored(row)
 
 

@@ -64,6 +64,23 @@ counts. `shown` is the projection's verdict on the row: its record is shown publ
 where the value names a record (`points_to`), that record is shown too, so no count or
 filter choice reveals the id of a withheld record."""
 
+answers = Table(
+    "answers",
+    metadata,
+    Column("record_pk", Integer, primary_key=True),
+    Column("measures", Text, nullable=False),
+    Column("speakers", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("forum", String(64), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("member_count", Integer),
+)
+"""Each current response as coverage counts it, one row a response, from its own body: the
+measures it answers and everyone it names as speaking (its actor and members), each joined
+by spaces (record ids have none), sorted. Coverage reads it in one scan where the facet
+table would take four index look-ups a response; the projection's verdict on what it names
+is applied when it is read (`store.coverage`), as it changes without the response changing."""
+
 versions = Table(
     "versions",
     metadata,

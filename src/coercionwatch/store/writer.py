@@ -33,6 +33,7 @@ from coercionwatch.model import (
 )
 from coercionwatch.model.types import utc_timestamp
 
+from .answers import forget_answer, write_answers
 from .chronology import Chronology
 from .conflicts import check_versions
 from .database import WRITE_LOCK
@@ -298,6 +299,7 @@ def write_batch(
             replaced=replaced,
         )
         write_facets(connection, indexed)
+        write_answers(connection, ((pk, record) for pk, record, _ in indexed))
 
 
 RECORD_COLUMNS = "version, hash, visibility, deleted, title, date, updated_at"
@@ -554,4 +556,5 @@ def delete_record(
     connection.execute(delete(refs).where(refs.c.from_kind == kind, refs.c.from_id == record_id))
     unindex(connection, [_indexed_entry(connection, row)])
     forget_facets(connection, row.pk)
+    forget_answer(connection, row.pk)
     refresh_withheld(connection)

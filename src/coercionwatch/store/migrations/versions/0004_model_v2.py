@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from coercionwatch.ingest import Incoming
 from coercionwatch.model import Location, canonical_json, load_record, pointers, stored_body
+from coercionwatch.store.migrations.answers import add_answers_schema
 from coercionwatch.store.migrations.listing import add_listing_schema
 from coercionwatch.store.migrations.log import add_log_schema
 from coercionwatch.store.schema import proposals, records, refs, stored_version, versions
@@ -37,6 +38,7 @@ REASON = "model v2: the record restated in the v2 form (migration 0004)"
 def upgrade() -> None:
     add_listing_schema()  # the writer used below writes facets
     add_log_schema()  # and appends leaves to the log
+    add_answers_schema()  # and keeps the answers table
     connection = op.get_bind()
     waiting = {
         (row.kind, row.record_id)
