@@ -10,9 +10,9 @@ import pytest
 from coercionwatch.publish.links import Links
 from coercionwatch.publish.pages.actors import actor_page
 from coercionwatch.publish.pages.coverage import (
+    coverage_index,
     coverage_overview,
     coverage_pages,
-    coverage_waves,
     map_chart,
     overview_csv,
     overview_page,
@@ -138,7 +138,7 @@ def test_a_restricted_response_is_neither_counted_nor_shown(case):
 
 def _built(view: PublicView) -> list:
     """The coverage pages as a site build writes them: the overview, then every wave."""
-    return [*coverage_overview(view), *coverage_pages(view, coverage_waves(view))]
+    return [*coverage_overview(view), *coverage_pages(view, coverage_index(view).entries)]
 
 
 def test_each_page_of_a_build_carries_the_csvs_of_what_it_shows(case, monkeypatch):

@@ -27,6 +27,7 @@ from coercionwatch.model import states as reference
 from coercionwatch.model.vocabulary import vocabulary
 from coercionwatch.model.waves import first_day, last_day, wave_id
 from coercionwatch.store import coverage as queries
+from coercionwatch.store import reader
 from coercionwatch.store.writer import fewer_collections
 
 from .checklist import Answering, Step, checked_steps, checklist, speaking_for
@@ -529,3 +530,134 @@ def report_json(report: CoverageReport) -> dict[str, Any]:
         "states": [layers_json(s) for s in report.states],
         "undatedMeasures": report.undated,
     }
+
+
+# --- a few waves at a time (a static site build)
+
+
+@dataclass(frozen=True, slots=True)
+class WaveEntry:
+    """A wave without its measures' records: what a build needs to share the waves out
+    between its processes and count each group apart, holding none of their answers."""
+
+    id: str
+    measure_ids: tuple[str, ...]
+
+
+def wave_entries(
+    connection: Connection, *, public_only: bool = True
+) -> tuple[list[WaveEntry], list[str]]:
+    """Every wave, oldest first, in the order and with the ids `coverage()` gives, and the
+    undated measures, reading the measures one batch at a time and keeping only their ids."""
+    country_of = queries.state_actors(connection, public_only=public_only)
+    found: dict[str, tuple[dt.date, list[str]]] = {}
+    undated = []
+    for measure in queries.every(connection, "measure", public_only=public_only):
+        wid = wave_id(measure, country_of.get(measure.imposer))
+        if wid is not None:
+            found.setdefault(wid, (first_day(measure.date or ""), []))[1].append(measure.id)
+        else:
+            undated.append(measure.id)
+    ordered = sorted(found.items(), key=lambda item: (item[1][0], item[0]))
+    return [WaveEntry(wid, tuple(sorted(ids))) for wid, (_, ids) in ordered], sorted(undated)
+
+
+@fewer_collections()
+def count_waves(
+    connection: Connection, entries: Sequence[WaveEntry], *, public_only: bool = True
+) -> CoverageReport:
+    """These waves' report as `coverage()` counts them (every answer, today), reading only
+    their measures, the responses to them and the countermeasures covering them; without
+    the per-state layers (`state_layers`) and the undated measures. A site build counts
+    its waves a group at a time this way, so that no process holds every wave's answers."""
+    state_ids = queries.state_actors(connection, public_only=public_only)
+    country_of = dict(state_ids)
+    wanted = {m for entry in entries for m in entry.measure_ids}
+    measures = sorted(
+        (
+            m
+            for m in queries.some(
+                connection, [("measure", m) for m in wanted], public_only=public_only
+            )
+            if isinstance(m, Measure)
+        ),
+        key=lambda m: m.id,
+    )
+    imposers = {m.imposer: country_of[m.imposer] for m in measures if m.imposer in country_of}
+    chosen = {entry.id for entry in entries}
+    found = [w for w in waves_of(measures, imposers) if w.id in chosen]
+    in_waves = {m.id for w in found for m in w.measures}
+    rows = dict(sorted(queries.answer_rows(connection, in_waves, public_only=public_only).items()))
+    speakers = {s for r in rows.values() for s in r.speakers if s not in state_ids}
+    covering_ids = reader.pointing_ids(connection, "measure", in_waves, "countermeasure", "covers")
+    countermeasures = sorted(
+        (
+            c
+            for c in queries.some(
+                connection, [("countermeasure", c) for c in covering_ids], public_only=public_only
+            )
+            if isinstance(c, Countermeasure)
+        ),
+        key=lambda c: c.id,
+    )
+    others = speakers | {a for c in countermeasures for a in c.actor_ids()}
+    others -= set(state_ids)
+    actors: dict[str, Actor] = _state_actors(state_ids)
+    actors.update(
+        _records_by_id(
+            queries.some(connection, [("actor", a) for a in others], public_only=public_only)
+        )
+    )
+    targets = _records_by_id(
+        queries.some(connection, [("actor", m.target) for m in measures], public_only=public_only)
+    )
+    said = _tally(list(rows.values()), actors, country_of)
+    by_measure: dict[str, list[Said]] = {}
+    for one in said:
+        for m in one.row.measures:
+            by_measure.setdefault(m, []).append(one)
+    host_id = checklist().get("host_state")
+    host = (host_id, (country_of.get(host_id) or _table_code(host_id)) if host_id else None)
+    covered = []
+    for w in found:
+        seen = {id(one): one for m in w.measures for one in by_measure.get(m.id, [])}
+        covered.append(
+            _count_wave(
+                w, list(seen.values()), actors, host, targets, _covering(countermeasures, w), None
+            )
+        )
+    ids = {code: a for a, code in state_ids.items()}
+    return CoverageReport(None, None, public_only, covered, [], [], ids)
+
+
+@fewer_collections()
+def state_layers(connection: Connection, *, public_only: bool = True) -> list[StateLayers]:
+    """Every state's layers today, as `coverage(every_state=True)` gives them, without
+    counting any wave: from each response's speakers and channel, and every countermeasure."""
+    state_ids = queries.state_actors(connection, public_only=public_only)
+    country_of = dict(state_ids)
+    rows = queries.answer_rows(connection, None, public_only=public_only)
+    speakers = {s for r in rows.values() for s in r.speakers if s not in state_ids}
+    countermeasures = [
+        c
+        for c in queries.every(connection, "countermeasure", public_only=public_only)
+        if isinstance(c, Countermeasure)
+    ]
+    others = speakers | {a for c in countermeasures for a in c.actor_ids()}
+    others -= set(state_ids)
+    actors: dict[str, Actor] = _state_actors(state_ids)
+    actors.update(
+        _records_by_id(
+            queries.some(connection, [("actor", a) for a in others], public_only=public_only)
+        )
+    )
+    channels = _channels_against(_tally(list(rows.values()), actors, country_of))
+    codes = sorted(
+        {*(s.code for s in reference.parties_as_of(dt.date.today())), *country_of.values()}
+    )
+    ids = {code: a for a, code in state_ids.items()}
+    taking_part = _taking_part(countermeasures, actors, ids)
+    return [
+        _layers(code, ids.get(code), taking_part.get(code, []), channels.get(code, set()))
+        for code in codes
+    ]

@@ -42,7 +42,7 @@ from .feed import atom_feed
 from .links import SECTIONS, Links, page_depth
 from .pages import Page
 from .pages.actors import ACTOR_READS, actor_page
-from .pages.coverage import coverage_overview, coverage_pages, coverage_waves
+from .pages.coverage import coverage_index, coverage_overview, coverage_pages
 from .pages.data import EVERYTHING, data_page
 from .pages.home import home_page
 from .pages.incident import INCIDENT_READS, incident_page, incident_record
@@ -109,7 +109,8 @@ class Pages:
     def groups(self) -> Iterator[Group]:
         """The front pages (home, data, search, lists, timeline), each shown record's page,
         then the coverage pages: last, as how many groups they make is known only once the
-        coverage report is counted, which every process does for its states' pages anyway."""
+        waves are indexed, which every process does for its states' pages anyway. Each
+        group of waves is counted by the process that claims it."""
         yield self.fixed
         for kind, section in SECTIONS.items():
             yield partial(self.paged, section, Listing(kind, size=PAGE_SIZE), list_page)
@@ -117,7 +118,7 @@ class Pages:
         for kind in KINDS:
             for record_ids in reader.shown_ids(self.connection, kind, PAGES_PER_VIEW):
                 yield partial(self.records, kind, record_ids)
-        waves = coverage_waves(self.view())
+        waves = coverage_index(self.view()).entries
         yield partial(coverage_overview, self.view())
         for start in range(0, len(waves), WAVES_PER_GROUP):
             yield partial(coverage_pages, self.view(), waves[start : start + WAVES_PER_GROUP])

@@ -447,3 +447,22 @@ def shown_ids(connection: Connection, kind: str, size: int = 2000) -> Iterator[l
     while ids := list(connection.execute(query, {"after": after}).scalars()):
         yield ids
         after = ids[-1]
+
+
+def pointing_ids(
+    connection: Connection, kind: str, record_ids: Iterable[str], from_kind: str, field_name: str
+) -> set[str]:
+    """Ids of the current records of `from_kind` pointing at any of these by one field,
+    shown or not (the caller reads them through the projection): the countermeasures
+    covering a few waves' measures, without reading every countermeasure."""
+    wanted = sorted(set(record_ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        query = select(refs.c.from_id).where(
+            refs.c.to_kind == kind,
+            refs.c.to_id.in_(wanted[start : start + 500]),
+            refs.c.from_kind == from_kind,
+            refs.c.field == field_name,
+        )
+        found.update(connection.execute(query).scalars())
+    return found

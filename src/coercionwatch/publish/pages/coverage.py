@@ -23,8 +23,12 @@ from coercionwatch.analysis.coverage import (
     StateLayers,
     Wave,
     WaveCoverage,
+    WaveEntry,
+    count_waves,
     coverage,
     report_json,
+    state_layers,
+    wave_entries,
 )
 from coercionwatch.model import states as reference
 from coercionwatch.model.labels import label
@@ -130,19 +134,51 @@ def _answered_phrase(report: CoverageReport) -> str:
 # --- the pictures and their CSVs
 
 
-def timeline_chart(report: CoverageReport, view: PublicView) -> Chart:
-    """A partial date (`2025-12`) stands at its first day; its label says what is known."""
-    points = [
-        WavePoint(
-            item.wave.id,
-            item.wave.start.isoformat(),
-            wave_label(item.wave, view),
-            len(item.wave.measures),
-            len(item.parties),
-            len(item.answered),
+@dataclass(frozen=True, slots=True)
+class OverviewLine:
+    """What the overview, its pictures and its CSVs read of one wave: a site build keeps
+    this of each wave, and drops who answered how."""
+
+    row: dict[str, Any]
+    label: str
+    imposer_name: str
+    by_region: dict[str, dict[str, int]]
+    point: WavePoint
+    disputes: tuple[str, ...]
+
+
+def overview_lines(view: PublicView, report: CoverageReport) -> list[OverviewLine]:
+    view.learn_names(("actor", item.wave.imposer) for item in report.waves)
+    lines = []
+    for item in report.waves:
+        label = wave_label(item.wave, view)
+        lines.append(
+            OverviewLine(
+                _wave_row(item),
+                label,
+                view.name("actor", item.wave.imposer),
+                item.by_region,
+                WavePoint(
+                    item.wave.id,
+                    item.wave.start.isoformat(),
+                    label,
+                    len(item.wave.measures),
+                    len(item.parties),
+                    len(item.answered),
+                ),
+                tuple(d.note for d in item.disputes),
+            )
         )
-        for item in report.waves
-    ]
+    return lines
+
+
+def timeline_chart(report: CoverageReport, view: PublicView) -> Chart:
+    return lines_timeline(overview_lines(view, report), report)
+
+
+def lines_timeline(lines: list[OverviewLine], report: CoverageReport) -> Chart:
+    """A partial date (`2025-12`) stands at its first day; its label says what is known."""
+    points = [line.point for line in lines]
     return wave_timeline(points, title=f"Share of States Parties that {_answered_phrase(report)}")
 
 
@@ -152,20 +188,24 @@ HEATMAP_WAVES = 36
 
 
 def heatmap_chart(report: CoverageReport, view: PublicView) -> Chart:
+    return lines_heatmap(overview_lines(view, report), report)
+
+
+def lines_heatmap(lines: list[OverviewLine], report: CoverageReport) -> Chart:
     groups = vocabulary("un-regions")
     cells = [
         RegionCell(
-            item.wave.id,
-            wave_label(item.wave, view),
+            line.point.id,
+            line.label,
             group,
             groups.label(group),
             counted["parties"],
             counted["answered"],
         )
-        for item in report.waves[-HEATMAP_WAVES:]
-        for group, counted in item.by_region.items()
+        for line in lines[-HEATMAP_WAVES:]
+        for group, counted in line.by_region.items()
     ]
-    latest = f", the latest {HEATMAP_WAVES} waves" if len(report.waves) > HEATMAP_WAVES else ""
+    latest = f", the latest {HEATMAP_WAVES} waves" if len(lines) > HEATMAP_WAVES else ""
     title = f"States Parties that {_answered_phrase(report)}, by region{latest}"
     return region_heatmap(cells, title=title)
 
@@ -234,6 +274,11 @@ def _blank(value: int | None) -> int | str:
 def overview_csv(report: CoverageReport) -> str:
     """The overview's table: a row a wave."""
     return csv_text(OVERVIEW_COLUMNS, [list(_wave_row(item).values()) for item in report.waves])
+
+
+def lines_csv(lines: list[OverviewLine]) -> str:
+    """The overview's table from the lines a site build keeps."""
+    return csv_text(OVERVIEW_COLUMNS, [list(line.row.values()) for line in lines])
 
 
 STATE_COLUMNS = [
@@ -319,23 +364,26 @@ def _figure(chart: Chart) -> dict[str, Any]:
 
 
 def overview_page(view: PublicView, report: CoverageReport) -> Page:
+    return overview_from(view, report, overview_lines(view, report))
+
+
+def overview_from(view: PublicView, report: CoverageReport, lines: list[OverviewLine]) -> Page:
+    """The overview of these waves' lines; `report` gives the query it answers and the
+    undated measures."""
     groups = vocabulary("un-regions")
-    view.learn_names(("actor", item.wave.imposer) for item in report.waves)
-    waves = []
-    for item in report.waves:
-        row = _wave_row(item)
-        waves.append(
-            {
-                **row,
-                "label": wave_label(item.wave, view),
-                "imposerName": view.name("actor", item.wave.imposer),
-                "sharePercent": percent(share(row["answered"], row["states_parties"])),
-                "byRegion": [
-                    {"group": g, "label": groups.label(g), **counted}
-                    for g, counted in item.by_region.items()
-                ],
-            }
-        )
+    waves = [
+        {
+            **line.row,
+            "label": line.label,
+            "imposerName": line.imposer_name,
+            "sharePercent": percent(share(line.row["answered"], line.row["states_parties"])),
+            "byRegion": [
+                {"group": g, "label": groups.label(g), **counted}
+                for g, counted in line.by_region.items()
+            ],
+        }
+        for line in lines
+    ]
     data = {
         "asOf": report.as_of.isoformat() if report.as_of else None,
         "within": report.within,
@@ -343,9 +391,9 @@ def overview_page(view: PublicView, report: CoverageReport) -> Page:
         "answeredPhrase": _answered_phrase(report),
         "groups": [{"group": g, "label": t.label} for g, t in groups.terms.items()],
         "waves": waves,
-        "timeline": _figure(timeline_chart(report, view)),
-        "heatmap": _figure(heatmap_chart(report, view)),
-        "disputes": _disputes(report.waves),
+        "timeline": _figure(lines_timeline(lines, report)),
+        "heatmap": _figure(lines_heatmap(lines, report)),
+        "disputes": list(dict.fromkeys(note for line in lines for note in line.disputes)),
         "undated": report.undated,
     }
     return Page("coverage.html", "Who answered", "coverage", data)
@@ -468,28 +516,38 @@ def wave_page(
 # --- the static site
 
 
-def coverage_waves(view: PublicView) -> list[WaveCoverage]:
-    """Every wave, from the report the state pages read too (one a build)."""
-    return state_report(view).report.waves
+WAVES_COUNTED = 256
+"""Waves counted at a time where every wave is read (the overview, the state pages'
+index): their answers are dropped before the next are counted."""
 
 
 def coverage_overview(view: PublicView) -> Iterator[Page]:
-    """The overview, with the CSVs of what it shows."""
-    report = state_report(view).report
-    overview = overview_page(view, report)
+    """The overview, with the CSVs of what it shows: the waves counted a group at a time
+    and each kept only as its line of the overview, so that memory stays flat however
+    many waves there are."""
+    index = coverage_index(view)
+    lines: list[OverviewLine] = []
+    report = None
+    for start in range(0, len(index.entries), WAVES_COUNTED):
+        report = count_waves(view.connection, index.entries[start : start + WAVES_COUNTED])
+        lines.extend(overview_lines(view, report))
+    shell = CoverageReport(
+        None, None, True, [], [], index.undated, report.state_ids if report else {}
+    )
+    overview = overview_from(view, shell, lines)
     overview.files = {
-        "coverage.csv": overview_csv(report),
-        "coverage/timeline.csv": timeline_chart(report, view).csv,
-        "coverage/heatmap.csv": heatmap_chart(report, view).csv,
+        "coverage.csv": lines_csv(lines),
+        "coverage/timeline.csv": lines_timeline(lines, shell).csv,
+        "coverage/heatmap.csv": lines_heatmap(lines, shell).csv,
     }
     yield overview
 
 
-def coverage_pages(view: PublicView, waves: list[WaveCoverage]) -> Iterator[Page]:
-    """These waves' pages, each with the CSVs of what it shows; each wave's map is drawn
-    once, for its page and its CSV."""
-    report = state_report(view).report
-    for item in waves:
+def coverage_pages(view: PublicView, entries: list[WaveEntry]) -> Iterator[Page]:
+    """These waves' pages, each with the CSVs of what it shows, counted together; each
+    wave's map is drawn once, for its page and its CSV."""
+    report = count_waves(view.connection, entries)
+    for item in report.waves:
         drawn = map_chart(item, report, view)
         page = wave_page(view, report, item, drawn)
         page.files = {
@@ -502,69 +560,113 @@ def coverage_pages(view: PublicView, waves: list[WaveCoverage]) -> Iterator[Page
 # --- on a state's page
 
 
-@dataclass
-class StatePages:
-    """The report that every state's page reads its part of, indexed once for all of them:
-    each wave's label and States Parties, each state's layers by its code."""
+@dataclass(frozen=True, slots=True)
+class WaveLine:
+    """A wave as a state's page lists it."""
 
-    report: CoverageReport
-    labels: list[str]
-    parties: list[frozenset[str]]
+    id: str
+    label: str
+    date: str
+    start: dt.date
+    parties: frozenset[str]
+    """Shared by every wave counted with the same States Parties."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One State Party's answer to one wave, as its page shows it."""
+
+    wave: int
+    """The wave's place in `CoverageIndex.waves`."""
+    first: dt.date | None
+    leans: tuple[str, ...]
+    responses: tuple[str, ...]
+
+
+@dataclass
+class CoverageIndex:
+    """What every state's page reads of the coverage report, indexed once for all of them
+    and far smaller than the report: each wave's line, each state's answers by its code,
+    each state's layers. A site build also shares its waves out from `entries`."""
+
+    entries: list[WaveEntry]
+    undated: list[str]
+    waves: list[WaveLine]
+    answers: dict[str, list[Answered]]
     layers: dict[str, StateLayers]
 
 
-_STATE_REPORTS: LRUCache[tuple[object, ...], StatePages] = LRUCache(maxsize=1)
-_STATE_REPORTS_LOCK = threading.Lock()
+_INDEXES: LRUCache[tuple[object, ...], CoverageIndex] = LRUCache(maxsize=1)
+_INDEXES_LOCK = threading.Lock()
 
 
-def state_report(view: PublicView) -> StatePages:
-    """Every wave, and every state's layers, counted once for a state of the record: kept
-    under the journal's tip (whose hash chains every write before it, so no two records
-    share one) and the day, until the next write. Every state's page, on the server and in
-    a site build, reads its part of this one report, as do a site build's coverage pages."""
+def coverage_index(view: PublicView) -> CoverageIndex:
+    """Every wave counted a group at a time, and every state's layers, for a state of the
+    record: kept under the journal's tip (whose hash chains every write before it, so no
+    two records share one) and the day, until the next write. Every state's page, on the
+    server and in a site build, reads its part of this one index."""
     key = (reader.journal_tip(view.connection), dt.date.today())
-    with _STATE_REPORTS_LOCK:
-        found = _STATE_REPORTS.get(key)
+    with _INDEXES_LOCK:
+        found = _INDEXES.get(key)
     if found is None:
-        report = coverage(view.connection, public_only=True, every_state=True)
-        view.learn_names(("actor", item.wave.imposer) for item in report.waves)
-        found = StatePages(
-            report,
-            [wave_label(item.wave, view) for item in report.waves],
-            [frozenset(item.parties) for item in report.waves],
-            {s.code: s for s in report.states},
-        )
-        with _STATE_REPORTS_LOCK:
-            _STATE_REPORTS[key] = found
+        entries, undated = wave_entries(view.connection)
+        waves: list[WaveLine] = []
+        answers: dict[str, list[Answered]] = {}
+        memberships: dict[frozenset[str], frozenset[str]] = {}
+        for start in range(0, len(entries), WAVES_COUNTED):
+            report = count_waves(view.connection, entries[start : start + WAVES_COUNTED])
+            view.learn_names(("actor", item.wave.imposer) for item in report.waves)
+            for item in report.waves:
+                parties = frozenset(item.parties)
+                for code, answer in item.answers.items():
+                    answers.setdefault(code, []).append(
+                        Answered(
+                            len(waves),
+                            answer.first,
+                            tuple(sorted(answer.leans)),
+                            tuple(sorted(set(answer.responses))),
+                        )
+                    )
+                waves.append(
+                    WaveLine(
+                        item.wave.id,
+                        wave_label(item.wave, view),
+                        item.wave.date,
+                        item.wave.start,
+                        memberships.setdefault(parties, parties),
+                    )
+                )
+        layers = {s.code: s for s in state_layers(view.connection)}
+        found = CoverageIndex(entries, undated, waves, answers, layers)
+        with _INDEXES_LOCK:
+            _INDEXES[key] = found
     return found
 
 
 def state_coverage(view: PublicView, code: str) -> dict[str, Any]:
     """A state's answers and silences wave by wave, and its protection layers today."""
-    indexed = state_report(view)
+    index = coverage_index(view)
     channels, layers = vocabulary("channels"), vocabulary("layers")
+    mine = {answer.wave: answer for answer in index.answers.get(code, [])}
+    view.learn_titles(("response", r) for answer in mine.values() for r in answer.responses)
     waves = []
-    for item, wave_name, parties in zip(
-        indexed.report.waves, indexed.labels, indexed.parties, strict=True
-    ):
-        answer = item.answers.get(code)
-        status = "answered" if answer else "silent" if code in parties else "non-party"
-        responses = sorted(set(answer.responses)) if answer else []
-        view.learn_titles(("response", r) for r in responses)
+    for number, wave in enumerate(index.waves):
+        answer = mine.get(number)
+        status = "answered" if answer else "silent" if code in wave.parties else "non-party"
         waves.append(
             {
-                "id": item.wave.id,
-                "label": wave_name,
-                "date": item.wave.date,
+                "id": wave.id,
+                "label": wave.label,
+                "date": wave.date,
                 "status": status,
                 "statusLabel": STATUS_LABELS[status],
                 "firstDate": answer.first.isoformat() if answer and answer.first else None,
-                "days": (answer.first - item.wave.start).days if answer and answer.first else None,
-                "leans": [LEANS.get(x, x) for x in sorted(answer.leans)] if answer else [],
-                "responses": [_response(view, r) for r in responses],
+                "days": (answer.first - wave.start).days if answer and answer.first else None,
+                "leans": [LEANS.get(x, x) for x in answer.leans] if answer else [],
+                "responses": [_response(view, r) for r in answer.responses] if answer else [],
             }
         )
-    found = indexed.layers.get(code)
+    found = index.layers.get(code)
     shown_layers = []
     if found is not None:
         ids = [c for layer in found.layers.values() for c in layer.by]
