@@ -390,20 +390,12 @@ def coverage(
     )
     if as_of is not None:
         rows = {pk: r for pk, r in rows.items() if r.date and first_day(r.date) <= as_of}
-    speakers = {s for r in rows.values() for s in r.speakers if s not in state_ids}
     countermeasures = [
         c
         for c in queries.every(connection, "countermeasure", public_only=public_only)
         if isinstance(c, Countermeasure)
     ]
-    others = speakers | {a for c in countermeasures for a in c.actor_ids()}
-    others -= set(state_ids)
-    actors: dict[str, Actor] = _state_actors(state_ids)
-    actors.update(
-        _records_by_id(
-            queries.some(connection, [("actor", a) for a in others], public_only=public_only)
-        )
-    )
+    actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
     targets = _records_by_id(
         queries.some(
             connection,
@@ -412,19 +404,11 @@ def coverage(
         )
     )
     said = _tally(list(rows.values()), actors, country_of)
-    by_measure: dict[str, list[Said]] = {}
-    for one in said:
-        for m in one.row.measures:
-            by_measure.setdefault(m, []).append(one)
-    host_id = checklist().get("host_state")
-    host = (host_id, (country_of.get(host_id) or _table_code(host_id)) if host_id else None)
+    by_measure = _by_measure(said)
+    host = _host(country_of)
     covered: list[WaveCoverage] = []
     for w in found:
-        if len(w.measures) == 1:
-            answering = by_measure.get(w.measures[0].id, [])
-        else:
-            seen = {id(one): one for m in w.measures for one in by_measure.get(m.id, [])}
-            answering = list(seen.values())
+        answering = _answering(w, by_measure)
         covered.append(
             _count_wave(w, answering, actors, host, targets, _covering(countermeasures, w), within)
         )
@@ -440,6 +424,50 @@ def coverage(
         for code in codes
     ]
     return CoverageReport(as_of, within, public_only, covered, layers, undated, ids)
+
+
+def _actors(
+    connection: Connection,
+    state_ids: Mapping[str, str],
+    rows: Iterable[queries.AnswerRow],
+    countermeasures: Sequence[Countermeasure],
+    public_only: bool,
+) -> dict[str, Actor]:
+    """The actors the checklist and the layers look up: every state as a light actor, and
+    each speaker or countermeasure actor that is not a state (a group, a body) in full."""
+    others = {s for r in rows for s in r.speakers} | {
+        a for c in countermeasures for a in c.actor_ids()
+    }
+    others -= set(state_ids)
+    actors: dict[str, Actor] = _state_actors(state_ids)
+    actors.update(
+        _records_by_id(
+            queries.some(connection, [("actor", a) for a in others], public_only=public_only)
+        )
+    )
+    return actors
+
+
+def _by_measure(said: Iterable[Said]) -> dict[str, list[Said]]:
+    found: dict[str, list[Said]] = {}
+    for one in said:
+        for m in one.row.measures:
+            found.setdefault(m, []).append(one)
+    return found
+
+
+def _answering(wave: Wave, by_measure: Mapping[str, list[Said]]) -> list[Said]:
+    """The responses to any of a wave's measures, each once."""
+    if len(wave.measures) == 1:
+        return by_measure.get(wave.measures[0].id, [])
+    seen = {id(one): one for m in wave.measures for one in by_measure.get(m.id, [])}
+    return list(seen.values())
+
+
+def _host(country_of: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The checklist's host state: its actor id and ISO code."""
+    host_id = checklist().get("host_state")
+    return host_id, (country_of.get(host_id) or _table_code(host_id)) if host_id else None
 
 
 def _records_by_id(found: Iterable[Record]) -> dict[str, Any]:
@@ -588,7 +616,6 @@ def count_waves(
     found = [w for w in waves_of(measures, imposers) if w.id in chosen]
     in_waves = {m.id for w in found for m in w.measures}
     rows = dict(sorted(queries.answer_rows(connection, in_waves, public_only=public_only).items()))
-    speakers = {s for r in rows.values() for s in r.speakers if s not in state_ids}
     covering_ids = reader.pointing_ids(connection, "measure", in_waves, "countermeasure", "covers")
     countermeasures = sorted(
         (
@@ -600,31 +627,18 @@ def count_waves(
         ),
         key=lambda c: c.id,
     )
-    others = speakers | {a for c in countermeasures for a in c.actor_ids()}
-    others -= set(state_ids)
-    actors: dict[str, Actor] = _state_actors(state_ids)
-    actors.update(
-        _records_by_id(
-            queries.some(connection, [("actor", a) for a in others], public_only=public_only)
-        )
-    )
+    actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
     targets = _records_by_id(
         queries.some(connection, [("actor", m.target) for m in measures], public_only=public_only)
     )
     said = _tally(list(rows.values()), actors, country_of)
-    by_measure: dict[str, list[Said]] = {}
-    for one in said:
-        for m in one.row.measures:
-            by_measure.setdefault(m, []).append(one)
-    host_id = checklist().get("host_state")
-    host = (host_id, (country_of.get(host_id) or _table_code(host_id)) if host_id else None)
+    by_measure = _by_measure(said)
+    host = _host(country_of)
     covered = []
     for w in found:
-        seen = {id(one): one for m in w.measures for one in by_measure.get(m.id, [])}
+        answering = _answering(w, by_measure)
         covered.append(
-            _count_wave(
-                w, list(seen.values()), actors, host, targets, _covering(countermeasures, w), None
-            )
+            _count_wave(w, answering, actors, host, targets, _covering(countermeasures, w), None)
         )
     ids = {code: a for a, code in state_ids.items()}
     return CoverageReport(None, None, public_only, covered, [], [], ids)
@@ -637,20 +651,12 @@ def state_layers(connection: Connection, *, public_only: bool = True) -> list[St
     state_ids = queries.state_actors(connection, public_only=public_only)
     country_of = dict(state_ids)
     rows = queries.answer_rows(connection, None, public_only=public_only)
-    speakers = {s for r in rows.values() for s in r.speakers if s not in state_ids}
     countermeasures = [
         c
         for c in queries.every(connection, "countermeasure", public_only=public_only)
         if isinstance(c, Countermeasure)
     ]
-    others = speakers | {a for c in countermeasures for a in c.actor_ids()}
-    others -= set(state_ids)
-    actors: dict[str, Actor] = _state_actors(state_ids)
-    actors.update(
-        _records_by_id(
-            queries.some(connection, [("actor", a) for a in others], public_only=public_only)
-        )
-    )
+    actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
     channels = _channels_against(_tally(list(rows.values()), actors, country_of))
     codes = sorted(
         {*(s.code for s in reference.parties_as_of(dt.date.today())), *country_of.values()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, Record, load_record, pointers, project
 
-from .reader import current_rows, shown_publicly, withheld_among
+from .reader import current_rows, shown_ids, shown_publicly, withheld_among
 from .schema import answers, facets, keyed, records
 
 CHUNK = 500
@@ -40,14 +41,6 @@ class AnswerRow:
     """Whom it is attributed to."""
     member_count: int | None = None
     """The count a source reports for a joint response, which may exceed the named."""
-
-
-def shown_ids(connection: Connection, kind: str) -> frozenset[str]:
-    """The ids of the records of a kind that the public projection shows."""
-    query = select(records.c.id).where(
-        records.c.kind == kind, records.c.deleted.is_(False), shown_publicly()
-    )
-    return frozenset(connection.execute(query).scalars())
 
 
 def answer_rows(
@@ -75,8 +68,8 @@ def answer_rows(
     )
     if public_only:
         query = query.where(shown_publicly())
-        measures_shown = shown_ids(connection, "measure")
-        actors_shown = shown_ids(connection, "actor")
+        measures_shown = frozenset(chain.from_iterable(shown_ids(connection, "measure")))
+        actors_shown = frozenset(chain.from_iterable(shown_ids(connection, "actor")))
     wanted = None if measure_ids is None else sorted(set(measure_ids))
     chunks = (
         [None] if wanted is None else [wanted[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)]
