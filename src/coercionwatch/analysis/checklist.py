@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -40,8 +40,9 @@ def speaking_for(ids: Iterable[str], actors: Mapping[str, Actor]) -> set[str]:
     """Everyone these actors speak for: themselves, and the members a group actor lists."""
     found = set(ids)
     for actor_id in list(found):
-        if actor_id in actors:
-            found.update(actors[actor_id].members)
+        actor = actors.get(actor_id)
+        if actor is not None and actor.members:
+            found.update(actor.members)
     return found
 
 
@@ -51,10 +52,10 @@ def participants(response: Response, actors: Mapping[str, Actor]) -> set[str]:
     return speaking_for(response.participants(), actors)
 
 
-@dataclass(frozen=True)
-class Answering:
+class Answering(NamedTuple):
     """A response that leans against the measures, as the checklist reads it: where it
-    was given, and everyone it speaks for."""
+    was given, and everyone it speaks for. A tuple: a coverage report makes one for
+    every such response in the record."""
 
     id: str
     forum: str
@@ -82,6 +83,20 @@ def steps_for(
     return checked_steps(answering, covering, nationality, actors)
 
 
+def _regions(
+    answering: Iterable[Answering], actors: Mapping[str, Actor], every: Iterable[str]
+) -> set[str]:
+    """The regional groups these answers speak for, read only until every group is found:
+    a wave's answers are thousands of names, and a joint statement often covers all five."""
+    wanted = set(every)
+    found: set[str] = set()
+    for r in answering:
+        found.update(region for a in r.speaks_for if a in actors and (region := actors[a].region))
+        if wanted <= found:
+            break
+    return found
+
+
 def checked_steps(
     answering: Sequence[Answering],
     covering: Sequence[Countermeasure],
@@ -96,17 +111,14 @@ def checked_steps(
         by: list[str] = []
         missing: list[str] = []
         if "actors" in spec:
-            by = [r.id for r in answering if r.speaks_for & set(spec["actors"])]
+            wanted = frozenset(spec["actors"])
+            by = [r.id for r in answering if not wanted.isdisjoint(r.speaks_for)]
         elif "forums" in spec:
-            by = [r.id for r in answering if r.forum in spec["forums"]]
+            forums = frozenset(spec["forums"])
+            by = [r.id for r in answering if r.forum in forums]
         elif spec.get("every_region"):
-            regions = {
-                region
-                for r in answering
-                for a in r.speaks_for
-                if a in actors and (region := actors[a].region)
-            }
             groups = vocabulary("un-regions")
+            regions = _regions(answering, actors, groups.terms.keys())
             missing = [term.label for code, term in groups.terms.items() if code not in regions]
             by = [term.label for code, term in groups.terms.items() if code in regions]
             by = by if not missing else []
@@ -114,7 +126,7 @@ def checked_steps(
             states = {
                 a.id for a in actors.values() if a.type == "state" and a.country in nationality
             }
-            by = [r.id for r in answering if states & r.speaks_for]
+            by = [r.id for r in answering if not states.isdisjoint(r.speaks_for)]
             by += [c.id for c in covering if states & speaking_for(c.actor_ids(), actors)]
             if not nationality:
                 missing = ["the target's nationality is not recorded"]

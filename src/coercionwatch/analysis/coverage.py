@@ -16,8 +16,11 @@ a date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -67,19 +70,27 @@ class StateAnswer:
     forums: set[str] = field(default_factory=set)
 
 
-@dataclass(slots=True)
+NEVER = dt.date.max
+"""The first and last day of an undated response: later than any date, so a minimum over
+a state's answers never takes it."""
+
+
+@dataclass(slots=True, eq=False)
 class Said:
     """What every wave's count reads of one response, worked out once for the report rather
-    than once a wave: its lean, its date's first and last days, and the codes of the
-    states it speaks for (parties or not)."""
+    than once a wave: its date's first and last days (NEVER when undated), the codes of the
+    states it speaks for (parties or not), how it was given, and, when it leans against the
+    measures, what the checklist reads of it."""
 
     row: queries.AnswerRow
+    response: str
     lean: str
-    first: dt.date | None
-    last: dt.date | None
+    first: dt.date
+    last: dt.date
     codes: tuple[str, ...]
-    speaks: frozenset[str] | None
-    """Everyone it speaks for, when that is not its one speaker (joint statements, groups)."""
+    style: tuple[str, str, str]
+    """Its lean, channel and forum: one value to gather per state, the same tuple for equal ones."""
+    answering: Answering | None
 
 
 @dataclass
@@ -183,19 +194,56 @@ def _tally(
     that is not a state (most responses are one state's)."""
     stances = vocabulary("stances")
     leans = {term: stances.lean(term) or "neither" for term in stances.terms}
-    days: dict[str | None, tuple[dt.date | None, dt.date | None]] = {None: (None, None)}
+    days: dict[str | None, tuple[dt.date, dt.date]] = {None: (NEVER, NEVER)}
+    styles: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     said: list[Said] = []
     for row in rows:
         if row.date not in days:
-            days[row.date] = (first_day(row.date), last_day(row.date)) if row.date else (None, None)
+            days[row.date] = (first_day(row.date), last_day(row.date))
         first, last = days[row.date]
-        if len(row.speakers) > 1 or row.speakers[0] not in country_of:
-            speaks = frozenset(speaking_for(row.speakers, actors))
-            codes = tuple(sorted({c for a in speaks if (c := country_of.get(a))}))
+        speakers = row.speakers
+        if len(speakers) == 1 and (code := country_of.get(speakers[0])) is not None:
+            speaks, codes = None, (code,)
         else:
-            speaks, codes = None, (country_of[row.speakers[0]],)
-        said.append(Said(row, leans[row.stance], first, last, codes, speaks))
+            speaks = frozenset(speaking_for(speakers, actors))
+            named = set(map(country_of.get, speaks))
+            named.discard(None)
+            codes = tuple(sorted(named))
+        lean = leans[row.stance]
+        style = (lean, row.channel, row.forum)
+        style = styles.setdefault(style, style)
+        answering = (
+            Answering(row.response, row.forum, speaks or frozenset(speakers))
+            if lean == "against"
+            else None
+        )
+        said.append(Said(row, row.response, lean, first, last, codes, style, answering))
     return said
+
+
+_FIRST = attrgetter("first")
+_LAST = attrgetter("last")
+_STYLE = attrgetter("style")
+_RESPONSE = attrgetter("response")
+_SPEAKERS = attrgetter("speakers")
+
+
+def _state_answer(code: str, said: Sequence[Said], start: dt.date) -> StateAnswer:
+    """A state's answers to a wave from the responses that speak for it, gathered by C-level
+    maps over them: a joint statement of 80 states is read 80 times a wave, so the
+    per-member step is one append and the rest is done here."""
+    first = min(map(_FIRST, said))
+    latest_first = min(map(_LAST, said))
+    leans, channels, forums = map(set, zip(*set(map(_STYLE, said)), strict=True))
+    return StateAnswer(
+        code,
+        list(map(_RESPONSE, said)),
+        None if first is NEVER else max(first, start),  # an answer before the wave: its first day
+        None if latest_first is NEVER else latest_first,
+        leans,
+        channels,
+        forums,
+    )
 
 
 def _count_wave(
@@ -207,36 +255,25 @@ def _count_wave(
     covering: Sequence[Countermeasure],
     within: int | None,
 ) -> WaveCoverage:
-    """One wave's figures from the responses to its measures, each answer folded into its
-    states' as it is read (a response is read once a wave)."""
+    """One wave's figures from the responses to its measures (each once)."""
     start = wave.start
     parties = [s.code for s in reference.parties_as_of(start)]
-    party_set = set(parties)
+    party_set = frozenset(parties)
     region = {code: reference.regional_group(code) for code in parties}
-    answers: dict[str, StateAnswer] = {}
+    speaking: dict[str, list[Said]] = {code: [] for code in parties}
     answering: list[Answering] = []
     cross: tuple[dt.date, str] | None = None
     joint: list[dict[str, Any]] = []
     for one in said:
-        row = one.row
-        codes = [c for c in one.codes if c in party_set]
-        if one.lean == "against":
-            answering.append(
-                Answering(row.response, row.forum, one.speaks or frozenset(row.speakers))
-            )
+        codes = one.codes
+        if not party_set.issuperset(codes):
+            codes = tuple(c for c in codes if c in party_set)
         for code in codes:
-            answer = answers.get(code)
-            if answer is None:
-                answer = answers[code] = StateAnswer(code)
-            answer.responses.append(row.response)
-            if one.first and (answer.first is None or one.first < answer.first):
-                answer.first = one.first
-            if one.last and (answer.latest_first is None or one.last < answer.latest_first):
-                answer.latest_first = one.last
-            answer.leans.add(one.lean)
-            answer.channels.add(row.channel)
-            answer.forums.add(row.forum)
-        if len(codes) > 1 and one.first:
+            speaking[code].append(one)
+        if one.answering is not None:
+            answering.append(one.answering)
+        row = one.row
+        if len(codes) > 1 and one.first is not NEVER:
             earliest = max(one.first, start)
             if (cross is None or (earliest, row.response) < cross) and len(
                 {region[c] for c in codes} - {None}
@@ -248,12 +285,10 @@ def _count_wave(
                     "response": row.response,
                     "actor": row.actor,
                     "memberCount": row.member_count,
-                    "namedStatesParties": codes,
+                    "namedStatesParties": list(codes),
                 }
             )
-    for answer in answers.values():
-        if answer.first is not None and answer.first < start:
-            answer.first = start  # an answer given before the wave counts from its first day
+    answers = {code: _state_answer(code, found, start) for code, found in speaking.items() if found}
     first_any = min((a.first for a in answers.values() if a.first), default=None)
     windows = sorted({*WINDOWS, *([within] if within is not None else [])})
     answered_within = {
@@ -342,12 +377,22 @@ def _taking_part(
     return found
 
 
-def _covering(countermeasures: Sequence[Countermeasure], wave: Wave) -> list[Countermeasure]:
-    wanted = {m.id for m in wave.measures}
-    return [c for c in countermeasures if not wanted.isdisjoint(c.covers)]
+def _covering(countermeasures: Sequence[Countermeasure]) -> Callable[[Wave], list[Countermeasure]]:
+    """The countermeasures covering a wave's measures, in the record's order, from an index
+    of them by measure made once for every wave."""
+    by_measure: defaultdict[str, list[int]] = defaultdict(list)
+    for place, c in enumerate(countermeasures):
+        for m in c.covers:
+            by_measure[m].append(place)
+
+    def covering(wave: Wave) -> list[Countermeasure]:
+        places = {p for m in wave.measures for p in by_measure.get(m.id, ())}
+        return [countermeasures[p] for p in sorted(places)]
+
+    return covering
 
 
-@fewer_collections()
+@fewer_collections(none=True)
 def coverage(
     connection: Connection,
     *,
@@ -407,11 +452,10 @@ def coverage(
     by_measure = _by_measure(said)
     host = _host(country_of)
     covered: list[WaveCoverage] = []
+    covering = _covering(countermeasures)
     for w in found:
         answering = _answering(w, by_measure)
-        covered.append(
-            _count_wave(w, answering, actors, host, targets, _covering(countermeasures, w), within)
-        )
+        covered.append(_count_wave(w, answering, actors, host, targets, covering(w), within))
     channels = _channels_against(said)
     day = as_of or dt.date.today()
     codes = [s.code for s in reference.parties_as_of(day)] if state is None else [state]
@@ -435,7 +479,7 @@ def _actors(
 ) -> dict[str, Actor]:
     """The actors the checklist and the layers look up: every state as a light actor, and
     each speaker or countermeasure actor that is not a state (a group, a body) in full."""
-    others = {s for r in rows for s in r.speakers} | {
+    others = set(chain.from_iterable(map(_SPEAKERS, rows))) | {
         a for c in countermeasures for a in c.actor_ids()
     }
     others -= set(state_ids)
@@ -449,10 +493,10 @@ def _actors(
 
 
 def _by_measure(said: Iterable[Said]) -> dict[str, list[Said]]:
-    found: dict[str, list[Said]] = {}
+    found: defaultdict[str, list[Said]] = defaultdict(list)
     for one in said:
         for m in one.row.measures:
-            found.setdefault(m, []).append(one)
+            found[m].append(one)
     return found
 
 
@@ -460,8 +504,7 @@ def _answering(wave: Wave, by_measure: Mapping[str, list[Said]]) -> list[Said]:
     """The responses to any of a wave's measures, each once."""
     if len(wave.measures) == 1:
         return by_measure.get(wave.measures[0].id, [])
-    seen = {id(one): one for m in wave.measures for one in by_measure.get(m.id, [])}
-    return list(seen.values())
+    return list(dict.fromkeys(chain.from_iterable(by_measure.get(m.id, ()) for m in wave.measures)))
 
 
 def _host(country_of: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -477,11 +520,12 @@ def _records_by_id(found: Iterable[Record]) -> dict[str, Any]:
 def _channels_against(said: Iterable[Said]) -> dict[str, set[str]]:
     """For each state, the channels of its answers against any measure: its condemnation on
     record, the reputational layer."""
-    found: dict[str, set[str]] = {}
+    found: defaultdict[str, set[str]] = defaultdict(set)
     for one in said:
-        if one.lean == "against":
+        if one.answering is not None:
+            channel = one.row.channel
             for code in one.codes:
-                found.setdefault(code, set()).add(one.row.channel)
+                found[code].add(channel)
     return found
 
 
@@ -590,7 +634,7 @@ def wave_entries(
     return [WaveEntry(wid, tuple(sorted(ids))) for wid, (_, ids) in ordered], sorted(undated)
 
 
-@fewer_collections()
+@fewer_collections(none=True)
 def count_waves(
     connection: Connection, entries: Sequence[WaveEntry], *, public_only: bool = True
 ) -> CoverageReport:
@@ -635,16 +679,15 @@ def count_waves(
     by_measure = _by_measure(said)
     host = _host(country_of)
     covered = []
+    covering = _covering(countermeasures)
     for w in found:
         answering = _answering(w, by_measure)
-        covered.append(
-            _count_wave(w, answering, actors, host, targets, _covering(countermeasures, w), None)
-        )
+        covered.append(_count_wave(w, answering, actors, host, targets, covering(w), None))
     ids = {code: a for a, code in state_ids.items()}
     return CoverageReport(None, None, public_only, covered, [], [], ids)
 
 
-@fewer_collections()
+@fewer_collections(none=True)
 def state_layers(connection: Connection, *, public_only: bool = True) -> list[StateLayers]:
     """Every state's layers today, as `coverage(every_state=True)` gives them, without
     counting any wave: from each response's speakers and channel, and every countermeasure."""

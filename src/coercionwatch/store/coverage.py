@@ -98,9 +98,13 @@ def answer_rows(
                 continue
             measures, speakers = named.split(), speaking.split()
             if public_only:
-                measures = [m for m in measures if m in measures_shown]
-                speakers = [s for s in speakers if s in actors_shown]
-                actor = actor if actor in actors_shown else None
+                # Nearly every row names only what is shown: test that first, filter rarely.
+                if not measures_shown.issuperset(measures):
+                    measures = [m for m in measures if m in measures_shown]
+                if not actors_shown.issuperset(speakers):
+                    speakers = [s for s in speakers if s in actors_shown]
+                if actor not in actors_shown:
+                    actor = None
             if measures and speakers:
                 found[pk] = AnswerRow(
                     rid, date, stance, forum, channel, measures, speakers, actor, count
