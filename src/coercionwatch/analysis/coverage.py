@@ -187,16 +187,27 @@ def _state_actors(state_ids: Mapping[str, str]) -> dict[str, Actor]:
     }
 
 
+@dataclass(slots=True)
+class Tally:
+    """Every response worked out once for the report (`Said`), found by the measures it
+    answers, and each state's channels of answers against any measure: its condemnation on
+    record, the reputational layer."""
+
+    by_measure: defaultdict[str, list[Said]] = field(default_factory=lambda: defaultdict(list))
+    channels_against: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
 def _tally(
-    rows: Sequence[queries.AnswerRow], actors: Mapping[str, Actor], country_of: Mapping[str, str]
-) -> list[Said]:
-    """Members are looked up only for responses with more than one speaker or a speaker
-    that is not a state (most responses are one state's)."""
+    rows: Iterable[queries.AnswerRow], actors: Mapping[str, Actor], country_of: Mapping[str, str]
+) -> Tally:
+    """One pass over the responses. Members are looked up only for responses with more
+    than one speaker or a speaker that is not a state (most responses are one state's)."""
     stances = vocabulary("stances")
     leans = {term: stances.lean(term) or "neither" for term in stances.terms}
     days: dict[str | None, tuple[dt.date, dt.date]] = {None: (NEVER, NEVER)}
     styles: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-    said: list[Said] = []
+    tally = Tally()
+    by_measure, channels_against = tally.by_measure, tally.channels_against
     for row in rows:
         if row.date not in days:
             days[row.date] = (first_day(row.date), last_day(row.date))
@@ -212,13 +223,15 @@ def _tally(
         lean = leans[row.stance]
         style = (lean, row.channel, row.forum)
         style = styles.setdefault(style, style)
-        answering = (
-            Answering(row.response, row.forum, speaks or frozenset(speakers))
-            if lean == "against"
-            else None
-        )
-        said.append(Said(row, row.response, lean, first, last, codes, style, answering))
-    return said
+        answering = None
+        if lean == "against":
+            answering = Answering(row.response, row.forum, speaks or frozenset(speakers))
+            for code in codes:
+                channels_against[code].add(row.channel)
+        one = Said(row, row.response, lean, first, last, codes, style, answering)
+        for m in row.measures:
+            by_measure[m].append(one)
+    return tally
 
 
 _FIRST = attrgetter("first")
@@ -448,15 +461,14 @@ def coverage(
             public_only=public_only,
         )
     )
-    said = _tally(list(rows.values()), actors, country_of)
-    by_measure = _by_measure(said)
+    tally = _tally(rows.values(), actors, country_of)
     host = _host(country_of)
     covered: list[WaveCoverage] = []
     covering = _covering(countermeasures)
     for w in found:
-        answering = _answering(w, by_measure)
+        answering = _answering(w, tally.by_measure)
         covered.append(_count_wave(w, answering, actors, host, targets, covering(w), within))
-    channels = _channels_against(said)
+    channels = tally.channels_against
     day = as_of or dt.date.today()
     codes = [s.code for s in reference.parties_as_of(day)] if state is None else [state]
     if every_state:
@@ -492,14 +504,6 @@ def _actors(
     return actors
 
 
-def _by_measure(said: Iterable[Said]) -> dict[str, list[Said]]:
-    found: defaultdict[str, list[Said]] = defaultdict(list)
-    for one in said:
-        for m in one.row.measures:
-            found[m].append(one)
-    return found
-
-
 def _answering(wave: Wave, by_measure: Mapping[str, list[Said]]) -> list[Said]:
     """The responses to any of a wave's measures, each once."""
     if len(wave.measures) == 1:
@@ -515,18 +519,6 @@ def _host(country_of: Mapping[str, str]) -> tuple[str | None, str | None]:
 
 def _records_by_id(found: Iterable[Record]) -> dict[str, Any]:
     return {r.id: r for r in found}
-
-
-def _channels_against(said: Iterable[Said]) -> dict[str, set[str]]:
-    """For each state, the channels of its answers against any measure: its condemnation on
-    record, the reputational layer."""
-    found: defaultdict[str, set[str]] = defaultdict(set)
-    for one in said:
-        if one.answering is not None:
-            channel = one.row.channel
-            for code in one.codes:
-                found[code].add(channel)
-    return found
 
 
 # --- the report as data for scripts
@@ -675,8 +667,7 @@ def count_waves(
     targets = _records_by_id(
         queries.some(connection, [("actor", m.target) for m in measures], public_only=public_only)
     )
-    said = _tally(list(rows.values()), actors, country_of)
-    by_measure = _by_measure(said)
+    by_measure = _tally(rows.values(), actors, country_of).by_measure
     host = _host(country_of)
     covered = []
     covering = _covering(countermeasures)
@@ -700,7 +691,7 @@ def state_layers(connection: Connection, *, public_only: bool = True) -> list[St
         if isinstance(c, Countermeasure)
     ]
     actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
-    channels = _channels_against(_tally(list(rows.values()), actors, country_of))
+    channels = _tally(rows.values(), actors, country_of).channels_against
     codes = sorted(
         {*(s.code for s in reference.parties_as_of(dt.date.today())), *country_of.values()}
     )
