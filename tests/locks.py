@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 
-from coercionwatch.store.database import WRITE_LOCK
+from coercionwatch.store.database import ADVISORY_LOCK, WRITE_LOCK
 
 DEADLINE = 60.0
 """Seconds any step of a replayed race may take before the test fails."""
@@ -38,7 +38,7 @@ def holding(database: str, key: int = WRITE_LOCK) -> Iterator[None]:
     """
     if is_postgres(database):
         with psycopg.connect(database) as connection:
-            connection.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            connection.execute(ADVISORY_LOCK.replace(":key", "%s"), (key,))
             yield
         return
     connection = sqlite3.connect(database, isolation_level=None)

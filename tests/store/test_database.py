@@ -1,5 +1,8 @@
 import time
+import uuid
+from collections.abc import Iterator
 
+import psycopg
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import OperationalError
@@ -20,7 +23,7 @@ from coercionwatch.store.database import (
     schema_revision,
 )
 from tests.helpers import basic_records, import_files, write_json
-from tests.locks import contend, holding
+from tests.locks import contend, holding, is_postgres
 
 
 def test_the_known_head_is_alembics_head():
@@ -98,6 +101,39 @@ def test_a_writer_gives_up_after_the_lock_timeout(database, tmp_path, monkeypatc
         assert time.monotonic() - started < DEFAULT_LOCK_TIMEOUT
     with Store.open(database, lock_timeout=5) as store:
         assert import_files(store, path).created == 3
+
+
+@pytest.fixture
+def neighbour(database: str, tmp_path) -> Iterator[str]:
+    """Another store beside `database`: another schema of the same PostgreSQL database, or
+    another SQLite file."""
+    if not is_postgres(database):
+        yield str(tmp_path / "neighbour.db")
+        return
+    admin = database.split("?")[0]
+    schema = f"n_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{admin}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_a_store_never_waits_for_the_lock_of_another_store(
+    database, neighbour, tmp_path, monkeypatch
+):
+    # The writer lock is this store's own: a writer of the neighbour goes straight on.
+    path = write_json(tmp_path / "r.json", basic_records())
+    monkeypatch.setenv(LOCK_TIMEOUT_VARIABLE, "0.5")
+    with holding(database), Store.open(neighbour) as store:
+        assert import_files(store, path).created == 3
+    # And the lock held in the neighbour still stops a writer of the neighbour.
+    with Store.open(neighbour) as store, holding(neighbour):
+        with pytest.raises(OperationalError) as caught:
+            store.delete("measure", "m-prost", author="x")
+        assert is_lock_timeout(caught.value)
 
 
 @pytest.mark.parametrize("setting", ["soon", "0", "-1", "inf"])

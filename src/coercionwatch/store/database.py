@@ -23,6 +23,10 @@ WRITE_LOCK = 1432042
 """PostgreSQL advisory lock held by the one transaction extending the journal."""
 MIGRATION_LOCK = 1432043
 """PostgreSQL advisory lock held while the schema is checked and upgraded."""
+ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"
+"""A lock's key paired with the store's schema: stores in different schemas of one database
+(tenants, test runs) never wait for each other, and the processes of one store always meet.
+Before any schema of the search path exists, all such stores share the empty name."""
 SCHEMA_HEAD = "0009"
 """The newest migration; a test keeps it equal to Alembic's head. Knowing it here spares
 every command the cost of loading Alembic when the schema is already current."""
@@ -182,6 +186,13 @@ def schema_revision(engine: Engine) -> str | None:
             return None
 
 
+def advisory_lock(connection: Connection, key: int) -> None:
+    """Take this store's advisory lock `key` until the transaction ends (PostgreSQL only:
+    SQLite's writers are already one at a time)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(ADVISORY_LOCK), {"key": key})
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration; a no-op when it is there already.
 
@@ -195,7 +206,7 @@ def migrate(engine: Engine) -> None:
         connection.execution_options(writes=True)
         with connection.begin():
             if connection.dialect.name == "postgresql":
-                connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                advisory_lock(connection, MIGRATION_LOCK)
             if _locked_revision(connection) == SCHEMA_HEAD:
                 return
             from alembic import command

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, insert, select, text
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import merkle, note
 
-from .database import WRITE_LOCK
+from .database import WRITE_LOCK, advisory_lock
 from .journal import ChainFault
 from .reader import shown_publicly
 from .schema import journal, log_checkpoints, log_leaves, log_nodes, records
@@ -116,9 +116,8 @@ def append_leaves(
         return []
     if kind not in LEAF_KINDS:
         raise ValueError(f"unknown leaf kind {kind!r}")
-    if connection.dialect.name == "postgresql":
-        # The journal's writer lock: leaves are numbered one writer at a time.
-        connection.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+    # The journal's writer lock: leaves are numbered one writer at a time.
+    advisory_lock(connection, WRITE_LOCK)
     size = tree_size(connection)
     known = _frontier(connection, size)
     leaves: list[tuple[int, str, bytes, int | None]] = []
@@ -200,8 +199,7 @@ class StoredCheckpoint:
 
 def sign_checkpoint(connection: Connection, signer: note.Signer, *, at: str) -> bytes:
     """Sign the tree as it stands, keep the checkpoint, return it as a signed note."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+    advisory_lock(connection, WRITE_LOCK)
     size = tree_size(connection)
     checkpoint = note.Checkpoint(signer.name, size, root(connection, size))
     signed = note.sign_checkpoint(checkpoint, signer)

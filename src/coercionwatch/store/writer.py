@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, func, select, text, tuple_, update
+from sqlalchemy import and_, delete, func, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from coercionwatch.ingest import Incoming
@@ -36,7 +36,7 @@ from coercionwatch.model.types import utc_timestamp
 from .answers import forget_answer, write_answers
 from .chronology import Chronology
 from .conflicts import check_versions
-from .database import WRITE_LOCK
+from .database import WRITE_LOCK, advisory_lock
 from .facets import forget_facets, write_facets
 from .journal import GENESIS, entry_hash
 from .log import append_entries, insert_rows, marks
@@ -75,9 +75,8 @@ class JournalWriter:
         self.author = author
         self.reason = reason
         self.at = utc_timestamp()
-        if connection.dialect.name == "postgresql":
-            # One writer at a time extends the chain; others wait for the lock.
-            connection.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+        # One writer at a time extends the chain; others wait for the lock.
+        advisory_lock(connection, WRITE_LOCK)
         head = connection.execute(
             select(journal.c.seq, journal.c.entry_hash).order_by(journal.c.seq.desc()).limit(1)
         ).first()
