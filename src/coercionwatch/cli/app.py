@@ -42,6 +42,7 @@ from . import editing
 from .archive import archive_app, capture
 from .keys import keys_app
 from .log import log_app
+from .options import AuthorOption, JsonOption, ReasonOption
 from .output import (
     alert,
     camel_fields,
@@ -83,12 +84,6 @@ app.command("capture")(capture)
 app.command("snapshot")(snapshot)
 app.command("verify-snapshot")(verify_snapshot)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
-AuthorOption = Annotated[
-    str | None,
-    typer.Option(envvar="COERCIONWATCH_AUTHOR", help="Who is making the change (journal)."),
-]
-ReasonOption = Annotated[str | None, typer.Option(help="Why the change is made (journal).")]
 KindArgument = Annotated[
     str, typer.Argument(metavar="KIND", help=f"The kind of record: {', '.join(KINDS)}.")
 ]

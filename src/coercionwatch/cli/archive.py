@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .options import AuthorOption, JsonOption
 from .output import console, emit_json, rows_table
 from .program import ProgramGroup, chosen
 
@@ -30,7 +31,6 @@ MirrorOption = Annotated[
         "for more. Added to COERCIONWATCH_MIRRORS (comma-separated) and the local folder.",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
 def configured_mirrors(extra: list[str] | None) -> list[Mirror]:
@@ -68,10 +68,7 @@ def capture(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", metavar="BYTES", help="The largest document kept.")
     ] = 256 << 20,
-    author: Annotated[
-        str | None,
-        typer.Option(envvar="COERCIONWATCH_AUTHOR", help="Who is making the change (journal)."),
-    ] = None,
+    author: AuthorOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Keep a copy of a source: the page or document as a WACZ package and as itself, on

@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 
 from .keys import SigningKeyOption, read_signer
+from .options import JsonOption
 from .output import console, emit_json
 from .program import ProgramGroup
 
 log_app = typer.Typer(cls=ProgramGroup, help="The transparency log.", no_args_is_help=True)
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
 def _b64(value: bytes) -> str:

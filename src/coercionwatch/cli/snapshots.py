@@ -12,6 +12,7 @@ from coercionwatch.model import note
 
 from .archive import MirrorOption, configured_mirrors
 from .keys import SigningKeyOption, read_signer, read_verifier_key
+from .options import JsonOption
 from .output import console, emit_json, rows_table
 from .program import ProgramGroup
 
@@ -28,7 +29,6 @@ KeyOption = Annotated[
         help="The log's verifier key (name+hex8+base64), or a file holding it.",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
 def snapshot(
