@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 from coercionwatch.ingest.capture import capture_file
 from coercionwatch.model import InvalidInput
 from coercionwatch.store import Store, log
+from coercionwatch.store import store as store_module
 from coercionwatch.store.archive import (
     MirrorRefused,
     blob_path,
@@ -286,3 +287,60 @@ def test_mirror_urls_are_checked(tmp_path: Path):
         open_mirror("file://otherhost/path")
     assert open_mirror(str(tmp_path / "plain")).name == (tmp_path / "plain").as_uri()
     assert len(open_mirrors([str(tmp_path), tmp_path.as_uri()])) == 1
+
+
+def test_a_failed_capture_keeps_a_copy_that_another_capture_recorded_meanwhile(
+    store: Store, tmp_path: Path, documents: Path, monkeypatch
+):
+    """Two captures of one document: the first writes the copy, the second finds it there
+    and is kept, then the first fails. The copy is the second's now, and stays."""
+    local_folder = tmp_path / "local"
+    mirrors = open_mirrors([local_folder.as_uri()])
+    add_source(store, "s1")
+    add_source(store, "s2")
+    real_load = store_module.load_record
+    calls = []
+
+    def second_capture_then_fail(kind, body):
+        calls.append(kind)
+        if len(calls) == 1:  # the first capture: the second runs whole, then this one fails
+            keep(store, mirrors, documents, "order.txt", "s2")
+            raise OSError("the first capture's record could not be saved")
+        return real_load(kind, body)
+
+    monkeypatch.setattr(store_module, "load_record", second_capture_then_fail)
+    with pytest.raises(OSError, match="could not be saved"):
+        keep(store, mirrors, documents, "order.txt", "s1")
+    assert store.get("source", "s1").version == 1
+    assert store.get("source", "s2").version == 2
+    digest = hashlib.sha256((documents / "order.txt").read_bytes()).hexdigest()
+    assert (local_folder / blob_path(digest)).is_file()
+    with store.reading() as connection:
+        assert {c.state for c in check_copies(connection, mirrors)} == {"present"}
+
+
+def test_a_copy_taken_back_before_a_capture_is_saved_is_written_again(
+    store: Store, tmp_path: Path, documents: Path, monkeypatch
+):
+    """The other order: this capture finds the copy another wrote, that other fails and
+    takes it back, and only then is this capture saved. It writes the copy again."""
+    local_folder = tmp_path / "local"
+    mirrors = open_mirrors([local_folder.as_uri()])
+    add_source(store, "s1")
+    body = (documents / "order.txt").read_bytes()
+    digest = hashlib.sha256(body).hexdigest()
+    copy = local_folder / blob_path(digest)
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(body)  # the other capture's copy, not yet recorded
+    real_load = store_module.load_record
+
+    def other_capture_takes_it_back(kind, body):
+        copy.unlink()
+        return real_load(kind, body)
+
+    monkeypatch.setattr(store_module, "load_record", other_capture_takes_it_back)
+    _, _, copies, _ = keep(store, mirrors, documents, "order.txt")
+    assert copy.read_bytes() == body
+    assert [(c.state, c.wrote) for c in copies if c.sha256 == digest] == [("present", True)]
+    with store.reading() as connection:
+        assert {c.state for c in check_copies(connection, mirrors)} == {"present"}

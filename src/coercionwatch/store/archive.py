@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from coercionwatch.model.blobs import BlobFile
 from coercionwatch.model.types import utc_timestamp
 
+from .database import WRITE_LOCK, advisory_lock
 from .journal import ChainFault
 from .schema import blob_copies, blobs, records, versions
 
@@ -206,16 +207,43 @@ def write_copies(mirrors: Sequence[Mirror], files: Sequence[BlobFile]) -> list[C
 
 
 def remove_new_copies(
-    mirrors: Sequence[Mirror], written: Sequence[CopyState], known: set[str]
+    connection: Connection, mirrors: Sequence[Mirror], written: Sequence[CopyState]
 ) -> None:
-    """Undo `write_copies` for blobs the archive did not hold before: a capture whose record
-    could not be saved leaves behind no file it wrote. A copy it found already there (put
-    by another capture, or by hand) is left alone."""
+    """Undo `write_copies` for blobs the archive does not hold: a capture whose record could
+    not be saved leaves behind no file it wrote. Run under the writer lock, so that a blob
+    another capture of the same document recorded meanwhile is seen, and its copy kept. A
+    copy this capture found already there (put by another, or by hand) is left alone."""
+    advisory_lock(connection, WRITE_LOCK)
+    known = known_blobs(connection, (c.sha256 for c in written))
     by_name = {m.name: m for m in mirrors}
     for copy in written:
         if copy.wrote and copy.sha256 not in known and copy.mirror in by_name:
             with suppress(Exception):  # best effort: an orphan copy is harmless
                 obstore.delete(by_name[copy.mirror].store, blob_path(copy.sha256))
+
+
+def still_present(
+    mirrors: Sequence[Mirror], files: Sequence[BlobFile], copies: Sequence[CopyState]
+) -> list[CopyState]:
+    """The copies a capture is about to record, checked again under the writer lock: one it
+    found on a mirror may since have been taken back by a failed capture of the same
+    document, and is written again."""
+    by_name = {m.name: m for m in mirrors}
+    by_digest = {f.sha256: f for f in files}
+    checked = []
+    for copy in copies:
+        mirror = by_name.get(copy.mirror)
+        blob = by_digest.get(copy.sha256)
+        if copy.state == "present" and mirror is not None and blob is not None:
+            try:
+                gone = not _exists(mirror, blob.sha256, blob.size)
+            except Exception as exc:
+                checked.append(CopyState(copy.sha256, copy.mirror, "missing", _reason(exc)))
+                continue
+            if gone:
+                copy = write_copy(mirror, blob)
+        checked.append(copy)
+    return checked
 
 
 def known_blobs(connection: Connection, digests: Iterable[str]) -> set[str]:

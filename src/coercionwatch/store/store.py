@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -186,9 +186,8 @@ class Store:
         if stored is None:
             raise InvalidInput([Problem(where, "no such source in the record")])
         copies = archive.write_copies(mirrors, files)
-        with self.reading() as connection:
-            known = archive.known_blobs(connection, (f.sha256 for f in files))
-        try:
+
+        def every_file_taken() -> None:
             for blob in files:
                 taken = [c for c in copies if c.sha256 == blob.sha256 and c.state == "present"]
                 if not taken:
@@ -198,6 +197,9 @@ class Store:
                     raise InvalidInput(
                         [Problem(where, f"no mirror took the captured file ({reasons})")]
                     )
+
+        try:
+            every_file_taken()
             kept = captured.model_copy(update={"mirrors": [m.name for m in mirrors]})
             body = stored_body(stored.record)
             body["archive"] = kept.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -209,11 +211,16 @@ class Store:
                     author=author,
                     reason=reason or f"captured {captured.requested}",
                 )
+                copies = archive.still_present(mirrors, files, copies)
+                every_file_taken()
                 archive.record_blobs(connection, files, copies)
                 log.append_leaves(connection, "capture", [capture_leaf(kept)])
                 summary.versions = live_versions(connection, [("source", source_id)])
         except BaseException:
-            archive.remove_new_copies(mirrors, copies, known)
+            with suppress(Exception), self._writing() as connection:
+                # Best effort: failing here (the database down) leaves orphan copies, which
+                # are harmless, and must not hide why the capture failed.
+                archive.remove_new_copies(connection, mirrors, copies)
             raise
         return summary, copies
 
