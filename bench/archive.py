@@ -138,13 +138,13 @@ def main() -> None:
                     write_floor.append(copy_twice(documents, work / "copies"))
                     captures.append(capture_all(store, documents, urls[:1]))
                     with store.reading() as connection:
-                        fill(connection, open_mirrors(urls))  # the second mirror, untimed
+                        list(fill(connection, open_mirrors(urls)))  # the second mirror, untimed
                     copies = kept_files(work / "local") + kept_files(work / "second")
                     sha256sum(copies)
                     verify_floor.append(sha256sum(copies))
                     with store.reading() as connection:
                         started = time.perf_counter()
-                        states = check_copies(connection, open_mirrors(urls))
+                        states = list(check_copies(connection, open_mirrors(urls)))
                         verifies.append(time.perf_counter() - started)
                     assert all(s.state == "present" for s in states), "a copy failed to verify"
                     verified_bytes = sum(p.stat().st_size for p in copies)

@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 from coercionwatch.ingest.capture import capture_file
 from coercionwatch.model import InvalidInput
 from coercionwatch.store import Store, log
+from coercionwatch.store import archive as archive_module
 from coercionwatch.store import store as store_module
 from coercionwatch.store.archive import (
     MirrorRefused,
@@ -156,7 +157,7 @@ def test_verify_finds_bad_and_missing_copies_and_repairs_from_a_good_one(
     (Path(mirror_urls[0].removeprefix("file://")) / blob_path(document)).unlink()
     obstore.delete(s3.store, blob_path(archive.wacz))
     with store.reading() as connection:
-        found = check_copies(connection, mirrors)
+        found = list(check_copies(connection, mirrors))
     broken = {(c.mirror, c.sha256, c.state) for c in found if c.state != "present"}
     assert broken == {
         (local.name, document, "missing"),
@@ -164,7 +165,7 @@ def test_verify_finds_bad_and_missing_copies_and_repairs_from_a_good_one(
         (s3.name, archive.wacz, "missing"),
     }
     with store.reading() as connection:
-        fixed = check_copies(connection, mirrors, repair_broken=True)
+        fixed = list(check_copies(connection, mirrors, repair_broken=True))
     assert all(c.state == "present" for c in fixed)
     assert {(c.mirror, c.sha256) for c in fixed if c.repaired} == {
         (local.name, document),
@@ -188,7 +189,7 @@ def test_a_lying_mirror_is_never_used_to_repair(store: Store, tmp_path: Path, do
     (tmp_path / "a" / blob_path(archive.sha256)).write_bytes(b"other bytes")
     (tmp_path / "b" / blob_path(archive.sha256)).unlink()
     with store.reading() as connection:
-        states = check_copies(connection, mirrors, repair_broken=True)
+        states = list(check_copies(connection, mirrors, repair_broken=True))
     document = {c.mirror: c for c in states if c.sha256 == archive.sha256}
     assert document[mirrors[0].name].state == "bad"
     assert document[mirrors[1].name].state == "missing"
@@ -212,7 +213,7 @@ def test_a_mirror_that_is_down_loses_nothing_and_is_filled_later(
     # The endpoint is back (the same bucket, at its real address).
     up = open_mirror(f"s3://{BUCKET}/{prefix}?endpoint={s3_endpoint}")
     with store.reading() as connection:
-        filled = fill(connection, [local, up])
+        filled = list(fill(connection, [local, up]))
     assert {(c.mirror, c.state, c.repaired) for c in filled} == {(up.name, "present", True)}
     assert len(filled) == 2
     for blob in files:
@@ -344,3 +345,31 @@ def test_a_copy_taken_back_before_a_capture_is_saved_is_written_again(
     assert [(c.state, c.wrote) for c in copies if c.sha256 == digest] == [("present", True)]
     with store.reading() as connection:
         assert {c.state for c in check_copies(connection, mirrors)} == {"present"}
+
+
+def test_copies_are_read_back_a_batch_of_blobs_at_a_time(
+    store: Store, tmp_path: Path, documents: Path, monkeypatch
+):
+    """An archive of any size is checked in bounded memory: the states of one batch of
+    blobs come out before the next batch is read."""
+    mirrors = open_mirrors([(tmp_path / "local").as_uri(), (tmp_path / "second").as_uri()])
+    add_source(store, "s1")
+    add_source(store, "s2")
+    keep(store, mirrors, documents, "order.txt", "s1")
+    keep(store, mirrors, documents, "statement.html", "s2")
+    read_back: list[str] = []
+    real_check = archive_module.check_copy
+
+    def counted(mirror, digest):
+        read_back.append(digest)
+        return real_check(mirror, digest)
+
+    monkeypatch.setattr(archive_module, "check_copy", counted)
+    monkeypatch.setattr(archive_module, "BLOBS_AT_ONCE", 1)
+    with store.reading() as connection:
+        states = check_copies(connection, mirrors)
+        first = next(states)
+        assert len(read_back) == len(mirrors) and first.sha256 == read_back[0]
+        rest = list(states)
+    assert len(read_back) == 4 * len(mirrors) == 1 + len(rest)
+    assert {s.state for s in [first, *rest]} == {"present"}

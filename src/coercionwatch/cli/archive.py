@@ -4,6 +4,8 @@ read back and repaired."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +17,7 @@ from .output import console, emit_json, rows_table
 from .program import ProgramGroup, chosen
 
 if TYPE_CHECKING:
+    from coercionwatch.store import Store
     from coercionwatch.store.archive import CopyState, Mirror
 
 archive_app = typer.Typer(
@@ -218,59 +221,92 @@ def archive_verify(
     """Read every copy on every mirror back and re-hash it; report bad and missing copies
     and, with --repair, rewrite them from a copy whose hash matches. Exit 1 if any copy is
     still bad or missing."""
-    from coercionwatch.model.types import utc_timestamp
     from coercionwatch.store import archive
 
     from .app import opened
 
     mirrors = configured_mirrors(mirror)
-    with opened() as store:
-        with store.reading() as connection:
-            total, size, _ = archive.status(connection, mirrors)
-            progress, task = _progress("reading copies", size * len(mirrors))
-            with progress:
-                states = archive.check_copies(
+    with opened() as store, store.reading() as connection:
+        total, size, _ = archive.status(connection, mirrors)
+        progress, task = _progress("reading copies", size * len(mirrors))
+        with progress:
+            seen = _recorded(
+                store,
+                archive.check_copies(
                     connection,
                     mirrors,
                     repair_broken=repair,
                     on_blob=lambda n: progress.advance(task, n * len(mirrors)),  # type: ignore[arg-type]
-                )
-        store.record_copies(states, at=utc_timestamp())
-    _report(states, total, json_out=json_out, verb="verified")
+                ),
+            )
+    _report(seen, total, json_out=json_out, verb="verified")
 
 
 @archive_app.command("mirror")
 def archive_mirror(mirror: MirrorOption = None, json_out: JsonOption = False) -> None:
     """Copy to every mirror the files it is not recorded to hold (a mirror that was down
     when they were captured, or one just added), each from a copy that matches its hash."""
-    from coercionwatch.model.types import utc_timestamp
     from coercionwatch.store import archive
 
     from .app import opened
 
     mirrors = configured_mirrors(mirror)
-    with opened() as store:
-        with store.reading() as connection:
-            total, size, _ = archive.status(connection, mirrors)
-            progress, task = _progress("filling mirrors", size)
-            with progress:
-                states = archive.fill(
+    with opened() as store, store.reading() as connection:
+        total, size, _ = archive.status(connection, mirrors)
+        progress, task = _progress("filling mirrors", size)
+        with progress:
+            seen = _recorded(
+                store,
+                archive.fill(
                     connection,
                     mirrors,
                     on_blob=lambda n: progress.advance(task, n),  # type: ignore[arg-type]
-                )
-        store.record_copies(states, at=utc_timestamp())
-    _report(states, total, json_out=json_out, verb="filled")
+                ),
+            )
+    _report(seen, total, json_out=json_out, verb="filled")
 
 
-def _report(states: list[CopyState], total: int, *, json_out: bool, verb: str) -> None:
-    broken = [s for s in states if s.state != "present"]
-    repaired = [s for s in states if s.repaired]
+@dataclass
+class _Seen:
+    """What a pass over the copies reports: how many, and only the faults and the restored
+    (an archive's every state is recorded as it comes, not held)."""
+
+    copies: int = 0
+    broken: list[CopyState] = field(default_factory=list)
+    repaired: list[CopyState] = field(default_factory=list)
+
+
+RECORDED_AT_ONCE = 1000
+
+
+def _recorded(store: Store, states: Iterator[CopyState]) -> _Seen:
+    """Record the copies' states in the store as they come, a batch to a transaction."""
+    from coercionwatch.model.types import utc_timestamp
+
+    seen = _Seen()
+    batch: list[CopyState] = []
+    for state in states:
+        seen.copies += 1
+        if state.state != "present":
+            seen.broken.append(state)
+        if state.repaired:
+            seen.repaired.append(state)
+        batch.append(state)
+        if len(batch) >= RECORDED_AT_ONCE:
+            store.record_copies(batch, at=utc_timestamp())
+            batch = []
+    if batch:
+        store.record_copies(batch, at=utc_timestamp())
+    return seen
+
+
+def _report(seen: _Seen, total: int, *, json_out: bool, verb: str) -> None:
+    broken, repaired = seen.broken, seen.repaired
     if json_out:
         emit_json(
             {
                 "blobs": total,
-                "copies": len(states),
+                "copies": seen.copies,
                 "repaired": len(repaired),
                 "faults": [_copy_json(s) for s in broken],
                 "restored": [_copy_json(s) for s in repaired],
@@ -295,7 +331,7 @@ def _report(states: list[CopyState], total: int, *, json_out: bool, verb: str) -
                 )
             )
         console.print(
-            f"{verb.capitalize()}: {len(states):,} copies of {total:,} files; "
+            f"{verb.capitalize()}: {seen.copies:,} copies of {total:,} files; "
             f"{len(repaired):,} restored, {len(broken):,} still bad or missing."
         )
     if broken:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -386,18 +387,26 @@ def each_blob(connection: Connection, batch: int = 1000) -> Iterator[tuple[str, 
         after = rows[-1].sha256
 
 
+BLOBS_AT_ONCE = 1000
+"""Blobs whose copies are read back before the next are asked for: an archive of any size
+is checked in this much memory."""
+
+
+def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
 def check_copies(
     connection: Connection,
     mirrors: Sequence[Mirror],
     *,
     repair_broken: bool = False,
     on_blob: Callable[[int], None] | None = None,
-) -> list[CopyState]:
+) -> Iterator[CopyState]:
     """Read back every copy on every mirror; with `repair_broken`, restore bad and missing
-    ones from a matching copy. Returns the state of every copy checked, repaired ones
-    marked."""
-    blob_list = list(each_blob(connection))
-    states: list[CopyState] = []
+    ones from a matching copy. Yields the state of every copy checked, repaired ones
+    marked, a batch of blobs at a time."""
 
     def check_blob(item: tuple[str, int]) -> list[CopyState]:
         digest, size = item
@@ -409,11 +418,11 @@ def check_copies(
         return seen
 
     with ThreadPoolExecutor(max_workers=READERS) as pool:
-        for (_digest, size), seen in zip(blob_list, pool.map(check_blob, blob_list), strict=True):
-            states.extend(seen)
-            if on_blob is not None:
-                on_blob(size)
-    return states
+        for batch in _batches(each_blob(connection), BLOBS_AT_ONCE):
+            for (_digest, size), seen in zip(batch, pool.map(check_blob, batch), strict=True):
+                yield from seen
+                if on_blob is not None:
+                    on_blob(size)
 
 
 def fill(
@@ -421,34 +430,35 @@ def fill(
     mirrors: Sequence[Mirror],
     *,
     on_blob: Callable[[int], None] | None = None,
-) -> list[CopyState]:
-    """Give every mirror the blobs it is not recorded to hold, from a copy that matches."""
-    held = {
-        (r.sha256, r.mirror)
-        for r in connection.execute(
-            select(blob_copies.c.sha256, blob_copies.c.mirror).where(
-                blob_copies.c.state == "present"
-            )
-        )
-    }
-    work = [
-        (digest, size, [m for m in mirrors if (digest, m.name) not in held])
-        for digest, size in each_blob(connection)
-    ]
-    work = [w for w in work if w[2]]
+) -> Iterator[CopyState]:
+    """Give every mirror the blobs it is not recorded to hold, from a copy that matches;
+    yields the copies written or found wanting, a batch of blobs at a time."""
 
     def fill_blob(item: tuple[str, int, list[Mirror]]) -> list[CopyState]:
         digest, size, lacking = item
         broken = [CopyState(digest, m.name, "missing") for m in lacking]
         return repair(mirrors, digest, size, broken)
 
-    states: list[CopyState] = []
     with ThreadPoolExecutor(max_workers=READERS) as pool:
-        for (_digest, size, _lacking), done in zip(work, pool.map(fill_blob, work), strict=True):
-            states.extend(done)
-            if on_blob is not None:
-                on_blob(size)
-    return states
+        for batch in _batches(each_blob(connection), BLOBS_AT_ONCE):
+            held = {
+                (row.sha256, row.mirror)
+                for row in connection.execute(
+                    select(blob_copies.c.sha256, blob_copies.c.mirror).where(
+                        blob_copies.c.sha256.in_([digest for digest, _ in batch]),
+                        blob_copies.c.state == "present",
+                    )
+                )
+            }
+            work = [
+                (digest, size, lacking)
+                for digest, size in batch
+                if (lacking := [m for m in mirrors if (digest, m.name) not in held])
+            ]
+            for (_, size, _), done in zip(work, pool.map(fill_blob, work), strict=True):
+                yield from done
+                if on_blob is not None:
+                    on_blob(size)
 
 
 @dataclass(frozen=True)
