@@ -84,7 +84,6 @@ class Said:
 
     row: queries.AnswerRow
     response: str
-    lean: str
     first: dt.date
     last: dt.date
     codes: tuple[str, ...]
@@ -217,9 +216,7 @@ def _tally(
             speaks, codes = None, (code,)
         else:
             speaks = frozenset(speaking_for(speakers, actors))
-            named = set(map(country_of.get, speaks))
-            named.discard(None)
-            codes = tuple(sorted(named))
+            codes = tuple(sorted({c for c in map(country_of.get, speaks) if c}))
         lean = leans[row.stance]
         style = (lean, row.channel, row.forum)
         style = styles.setdefault(style, style)
@@ -228,7 +225,7 @@ def _tally(
             answering = Answering(row.response, row.forum, speaks or frozenset(speakers))
             for code in codes:
                 channels_against[code].add(row.channel)
-        one = Said(row, row.response, lean, first, last, codes, style, answering)
+        one = Said(row, row.response, first, last, codes, style, answering)
         for m in row.measures:
             by_measure[m].append(one)
     return tally
