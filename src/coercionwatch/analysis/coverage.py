@@ -582,7 +582,11 @@ def layers_json(item: StateLayers) -> dict[str, Any]:
     }
 
 
+@fewer_collections(none=True)
 def report_json(report: CoverageReport) -> dict[str, Any]:
+    """The report as JSON data. No collection runs while it is made: each one would re-walk
+    the report, a few million objects for every wave of a large record (most of the time
+    this takes, otherwise)."""
     return {
         "asOf": report.as_of.isoformat() if report.as_of else None,
         "within": report.within,
