@@ -294,3 +294,43 @@ def test_the_reference_case(store):
     nationality = {n["code"]: n["answered"] for n in august["nationality"]}
     assert nationality["CA"] is True and nationality["FR"] is True
     assert waves["us-eo14203-2025-12-18"]["answered"] == []
+
+
+def test_only_a_protection_in_force_by_then_fulfils_a_step(store, tmp_path):
+    """The host state's step for wave B: a case only proposed fulfils nothing, and one in
+    force counts from its date on, not before."""
+    later = [
+        *CASE,
+        {
+            "kind": "countermeasure",
+            "id": "c3",
+            "name": "A case states could bring",
+            "layer": "legal",
+            "type": "litigation",
+            "status": "proposed",
+            "actors": [{"actor": "netherlands"}],
+            "covers": ["m-b"],
+            "sources": SRC,
+        },
+        {
+            "kind": "countermeasure",
+            "id": "c4",
+            "name": "A later order",
+            "layer": "legal",
+            "type": "blocking-statute",
+            "status": "in-force",
+            "date": "2025-03",
+            "actors": [{"actor": "netherlands"}],
+            "covers": ["m-b"],
+            "sources": SRC,
+        },
+    ]
+    import_files(store, write_lines(tmp_path / "case.jsonl", later))
+
+    def host_step(**options):
+        wave = _waves(store, **options)[B]
+        return next(s["by"] for s in wave["checklist"] if s["id"] == "host-state")
+
+    assert host_step() == ["r4", "c1", "c4"]
+    assert host_step(as_of=dt.date(2025, 2, 28)) == ["r4", "c1"]
+    assert host_step(as_of=dt.date(2025, 3, 1)) == ["r4", "c1", "c4"]

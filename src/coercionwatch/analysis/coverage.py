@@ -388,12 +388,14 @@ def _taking_part(
 
 
 def _covering(countermeasures: Sequence[Countermeasure]) -> Callable[[Wave], list[Countermeasure]]:
-    """The countermeasures covering a wave's measures, in the record's order, from an index
-    of them by measure made once for every wave."""
+    """The protections in force covering a wave's measures, in the record's order, from an
+    index of them by measure made once for every wave. One only proposed (a case states
+    could bring) fulfils no step of the checklist."""
     by_measure: defaultdict[str, list[int]] = defaultdict(list)
     for place, c in enumerate(countermeasures):
-        for m in c.covers:
-            by_measure[m].append(place)
+        if c.status in IN_FORCE:
+            for m in c.covers:
+                by_measure[m].append(place)
 
     def covering(wave: Wave) -> list[Countermeasure]:
         places = {p for m in wave.measures for p in by_measure.get(m.id, ())}
@@ -449,6 +451,7 @@ def coverage(
         c
         for c in queries.every(connection, "countermeasure", public_only=public_only)
         if isinstance(c, Countermeasure)
+        and (as_of is None or not c.date or first_day(c.date) <= as_of)  # not yet, as of then
     ]
     actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
     targets = _records_by_id(
