@@ -224,11 +224,14 @@ def print_coverage(data: dict[str, Any], *, detailed: bool) -> None:
                 f"{len(counted['namedStatesParties'])} States Parties named (counted apart)"
             )
         steps = Table(title="Response checklist", title_justify="left")
-        for column in ("step", "", "by"):
+        for column in ("step", "", "by", "missing"):
             steps.add_column(column)
         for s in w["checklist"]:
             steps.add_row(
-                s["label"], "done" if s["done"] else "open", ", ".join(s["by"] or s["missing"])
+                s["label"],
+                "done" if s["done"] else "open",
+                ", ".join(s["by"]),
+                ", ".join(s["missing"]),
             )
         console.print(steps)
         console.print(f"Silent ({len(w['silent'])}): {' '.join(w['silent'])}")
