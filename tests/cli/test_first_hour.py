@@ -247,6 +247,50 @@ def test_serve_on_a_busy_port_says_so_in_one_line_before_anything_else(cli, tmp_
     assert "Serving" not in result.stdout
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _feed_of(database: Path, *options: str) -> str:
+    """The feed of a served demo, read as soon as the server answers; the server stopped."""
+    import httpx
+
+    port = _free_port()
+    program = [sys.executable, "-m", "coercionwatch.cli", "--db", str(database)]
+    serving = subprocess.Popen(
+        [*program, "serve", "--demo", "--port", str(port), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COERCIONWATCH_SITE": ""},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/feed.atom", timeout=10).text
+            except httpx.ConnectError:
+                assert serving.poll() is None, serving.communicate()[1]
+                assert time.monotonic() < deadline, "the server never listened"
+                time.sleep(0.1)
+    finally:
+        serving.terminate()
+        serving.communicate(timeout=30)
+
+
+def test_a_served_record_is_cited_at_the_address_served_or_the_one_given(tmp_path):
+    served = _feed_of(tmp_path / "one.db")
+    links = re.findall(r'<link href="([^"]+)"', served)
+    port = re.search(r"http://127\.0\.0\.1:(\d+)/", links[0])
+    assert port and port.group(1) != "8000"
+    assert all(link.startswith(f"http://127.0.0.1:{port.group(1)}/") for link in links)
+    given = _feed_of(tmp_path / "two.db", "--url", "https://record.example.org")
+    links = re.findall(r'<link href="([^"]+)"', given)
+    assert links and all(link.startswith("https://record.example.org/") for link in links)
+
+
 @pytest.mark.parametrize("query", ["", "  ", "?!"])
 def test_an_empty_search_is_refused(cli, tmp_path, query):
     cli("import", str(write_json(tmp_path / "r.json", [actor("a")])))

@@ -816,11 +816,25 @@ def serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="0: any free port.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Load the reference case first.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="COERCIONWATCH_SITE",
+            metavar="URL",
+            help="The public address of the site, for citations and the feed "
+            "(default: the address served).",
+        ),
+    ] = None,
 ) -> None:
     """The web app and JSON API (OpenAPI docs at /api/docs)."""
+    from coercionwatch.publish.site import site_address
     from coercionwatch.store import database_url
     from coercionwatch.web.serving import address, listen, serve
 
+    try:
+        public = site_address(url) if url is not None else None
+    except ValueError as exc:
+        raise fail(f"--url: {exc}") from None
     try:
         bound = listen(host, port)  # first: a busy port is known before anything else is done
     except OSError as exc:
@@ -840,9 +854,15 @@ def serve(
         with usable_database():
             Store.check(chosen.location)  # the workers open it, each in its own process
         os.environ["COERCIONWATCH_DB"] = database_url(chosen.location)
-        os.environ.setdefault("COERCIONWATCH_SITE", site_url())
         port = bound.getsockname()[1]
-        console.print(f"Serving on {address(host, port)} (API docs at /api/docs)")
+        served = address(host, port)
+        os.environ["COERCIONWATCH_SITE"] = public or served.rstrip("/")
+        console.print(f"Serving on {served} (API docs at /api/docs)")
+        if public is None:
+            console.print(
+                f"Citations and the feed point at {served}; give --url for the public address.",
+                highlight=False,
+            )
         serve(bound, workers=workers)
 
 
