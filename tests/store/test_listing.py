@@ -106,6 +106,8 @@ def test_filters_and_facet_counts_agree_with_the_records(listed):
     assert dict(everything["year"]) == Counter(m["date"][:4] for m in shown)
     nationals = Counter("CA" if int(m["target"][-2:]) % 3 else "FR" for m in shown)
     assert dict(everything["country"]) == nationals
+    # A target's regional group is her nationality's: Canada and France are both WEOG.
+    assert dict(everything["region"]) == {"western-european-others": len(shown)}
     # Most frequent first; ties by value.
     assert everything["type"] == sorted(everything["type"], key=lambda vc: (-vc[1], vc[0]))
 
@@ -163,6 +165,14 @@ def test_a_facet_read_through_an_actor_follows_the_actor(listed, tmp_path):
     with store.reading() as connection:
         german = _walk(connection, Listing("measure", (("country", "DE"),)))
     assert german and all(int(i[2:]) % 20 == 1 for i in german)
+    with store.reading() as connection:
+        assert _walk(connection, Listing("measure", (("region", "western-european-others"),)))
+        assert not _walk(connection, Listing("measure", (("region", "eastern-european"),)))
+    russian = actor("person-01", nationality=["RU"])
+    import_files(store, write_lines(tmp_path / "moved-again.jsonl", [russian]))
+    with store.reading() as connection:
+        eastern = _walk(connection, Listing("measure", (("region", "eastern-european"),)))
+    assert sorted(eastern) == sorted(german)
     assert store.verify() == []
 
 

@@ -59,6 +59,15 @@ def test_following_facets_and_pages(client):
     assert following["next"] is None and len(seen) == len(set(seen)) == 15
 
 
+def test_measures_by_their_targets_regional_group(client):
+    region = client.get("/api/measures").json()["facets"]["region"]["values"]
+    assert [(v["value"], v["label"], v["count"]) for v in region] == [
+        ("western-european-others", "Western European and other States", 45)
+    ]
+    assert client.get("/api/measures?region=western-european-others").json()["count"] == 45
+    assert client.get("/api/measures?region=african").json()["count"] == 0
+
+
 def test_downloads_hold_exactly_what_is_filtered(client):
     params = {"type": "designation", "status": "active"}
     listed = client.get("/api/measures", params={**params, "size": 500}).json()

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .kinds import KINDS
+from .states import regional_group
 from .vocabulary import SAFE_LOADER
 
 FacetValue = tuple[str, str, str | None]
@@ -35,6 +36,8 @@ class Facet:
     points: str | None = None
     column: str | None = None
     counted: bool = True
+    regions: bool = False
+    """The fields hold ISO country codes, and the facet is their states' UN regional groups."""
 
 
 @cache
@@ -57,6 +60,7 @@ def facets() -> dict[str, dict[str, Facet]]:
                 points=spec.get("points"),
                 column=spec.get("column"),
                 counted=bool(spec.get("counted", True)),
+                regions=bool(spec.get("regions", False)),
             )
             if facet.column is not None and facet.column not in COLUMNS:
                 raise ValueError(f"facets.yaml: {kind}.{name} names no column of records")
@@ -118,6 +122,8 @@ def facet_values(
         elif source is not None:
             for path in facet.fields:
                 seen.update(t for v in values_at(source, path) if (t := facet_text(v)) is not None)
+            if facet.regions:
+                seen = {group for code in seen if (group := regional_group(code))}
         for value in sorted(seen):
             yield facet.name, value, facet.points
 

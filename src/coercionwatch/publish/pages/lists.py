@@ -62,6 +62,8 @@ def value_label(kind: str, facet: Facet, value: str, view: PublicView) -> str:
         return country.name if country else value
     if facet.name == "ongoing":
         return "Ongoing" if value == "true" else "Concluded"
+    if facet.regions:
+        return str(label("actor", "region", value))
     owner = KINDS[kind].references[facet.via] if facet.via else kind
     if facet.fields and facet.fields[0] in vocabulary_fields(KINDS[owner]):
         return str(label(owner, facet.fields[0], value))
