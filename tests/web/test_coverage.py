@@ -84,6 +84,7 @@ def test_as_of_and_within(client):
     assert AUGUST not in {w["id"] for w in early["waves"]}
     page = client.get(f"/coverage/{AUGUST}", params={"as_of": "2025-03-01"})
     assert page.status_code == 404  # the wave had not happened yet
+    assert "began after 2025-03-01" in page.text
     week = client.get(f"/api/coverage/{FEBRUARY}", params={"within": "7"}).json()["waves"][0]
     ever = client.get(f"/api/coverage/{FEBRUARY}").json()["waves"][0]
     assert week["answered"] == ever["answeredWithin7"]

@@ -110,8 +110,10 @@ def add_coverage_routes(
                 report = read_coverage(view, wave=wave_id, as_of=as_of, within=within)
             except UnknownWave:
                 raise _no_wave(wave_id) from None
-            if not report.waves:  # the wave came after `as_of`
-                raise _no_wave(wave_id)
+            if not report.waves:
+                raise StarletteHTTPException(
+                    404, detail=f"Wave {wave_id!r} began after {as_of}, the date asked for."
+                )
             return build(view, report, report.waves[0])
 
     @app.get("/coverage", response_class=HTMLResponse, include_in_schema=False)
