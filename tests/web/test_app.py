@@ -192,6 +192,11 @@ def test_downloads_feed_and_sitemap(client):
     assert "https://coercion.test/measure/designation-erdenebalsuren-damdin" in feed.text
     sitemap = client.get("/sitemap.xml").text
     assert "<loc>https://coercion.test/actor/kimberly-prost</loc>" in sitemap
+    # every wave's coverage page, as the coverage overview links them
+    waves = [w["id"] for w in client.get("/api/coverage").json()["waves"]]
+    assert waves and all(
+        f"<loc>https://coercion.test/coverage/{wave}</loc>" in sitemap for wave in waves
+    )
 
 
 def test_new_records_appear_without_a_restart(client, demo_store, tmp_path):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from itertools import islice
 from xml.sax.saxutils import escape
 
+from coercionwatch.analysis.coverage import wave_entries
 from coercionwatch.model import KINDS
 from coercionwatch.store import reader
 
@@ -36,6 +37,8 @@ TOP_PAGES = (
 
 def page_paths(view: PublicView) -> Iterator[str]:
     yield from TOP_PAGES
+    waves, _ = wave_entries(view.connection, public_only=True)
+    yield from (f"coverage/{wave.id}" for wave in waves)
     for kind in KINDS:
         for ids in reader.shown_ids(view.connection, kind):
             yield from (f"{kind}/{record_id}" for record_id in ids)
