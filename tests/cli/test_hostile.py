@@ -229,6 +229,27 @@ ATTACKS = [
         "YAML anchors are not allowed",
     ),
     Attack(
+        "a script in a title",
+        "script.jsonl",
+        lines(GOOD, incident("scripted", title="Order <script>alert(1)</script>")),
+        "{file}:2: incident 'scripted': field 'title'",
+        "holds a script or active markup",
+    ),
+    Attack(
+        "an event handler in a summary",
+        "handler.jsonl",
+        lines(GOOD, incident("handler", summary='See <img src=x onerror="alert(1)">')),
+        "{file}:2: incident 'handler': field 'summary'",
+        "plain text only",
+    ),
+    Attack(
+        "a script url in a note",
+        "url.json",
+        json.dumps([actor("x", name="javascript:alert(1)")]),
+        "{file}: item 1: actor 'x': field 'name'",
+        "holds a script or active markup",
+    ),
+    Attack(
         "ids that collide as files",
         "files.json",
         json.dumps([actor("x"), actor("x.json")]),

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import QueryParams
 
 from coercionwatch.ingest import read_records
+from coercionwatch.model import load_record
 from coercionwatch.web import create_app
 from tests.helpers import write_json
 
@@ -152,7 +153,6 @@ def test_hostile_search_text_is_harmless(client, query):
 
 def test_text_from_records_is_escaped_and_html_sanitised(client, demo_store, tmp_path):
     hostile = {
-        "kind": "incident",
         "slug": "hostile",
         "title": "<script>alert('t')</script>",
         "date": "2025-01-01",
@@ -164,7 +164,9 @@ def test_text_from_records_is_escaped_and_html_sanitised(client, demo_store, tmp
             "<p>ok</p><script>alert('c')</script><a href='javascript:x' onclick='y'>l</a>"
         ),
     }
-    demo_store.import_records(read_records([write_json(tmp_path / "h.json", hostile)]), author="t")
+    # Import refuses such text (tests/cli/test_hostile.py); a version stored before that
+    # check, read as stored, must still be shown escaped.
+    demo_store.save(load_record("incident", hostile), author="t")
     text = client.get("/incident/hostile").text
     assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text

@@ -19,6 +19,7 @@ from coercionwatch.model import (
 )
 from coercionwatch.model.incident import DERIVED_KEYS
 from coercionwatch.model.kinds import part_class, vocabulary_fields
+from coercionwatch.model.types import INCOMING
 
 from .content import id_of
 from .documents import DEFAULT_MAX_FILE_BYTES, Progress, RawItem, read_items
@@ -124,7 +125,7 @@ def _validate(
     record_id = id_of(body)
     given_derived = {k: body.pop(k) for k in DERIVED_KEYS if kind == "incident" and k in body}
     try:
-        record = KINDS[kind].model_validate(body)
+        record = KINDS[kind].model_validate(body, context=INCOMING)
     except ValidationError as exc:
         return [
             Problem(

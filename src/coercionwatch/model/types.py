@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, StringConstraints, ValidationInfo
 
 from .vocabulary import vocabulary
 
@@ -85,8 +85,31 @@ Jurisdiction = Annotated[
 INT for international law at large."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")]
-ShortText = Annotated[str, StringConstraints(max_length=1_000)]
-Text = Annotated[str, StringConstraints(max_length=100_000)]
+ACTIVE_MARKUP = re.compile(
+    r"<\s*/?\s*(?:script|iframe|object|embed|style)\b|(?:java|vb)script\s*:|data\s*:\s*text/html"
+    r"|<[^>]*\son[a-z]+\s*=",
+    re.IGNORECASE,
+)
+"""What makes text run in a browser: script, frame and style tags, script URLs, event
+handlers in a tag. Pages escape every text they show, so none of it could run there; it is
+refused at the door all the same, so that no export, feed or mirror carries it onward."""
+
+INCOMING = {"incoming": True}
+"""The validation context of a record coming in (a file, an edit): only there is text
+checked for active markup, so that a version stored before the check still reads."""
+
+
+def _plain(value: str, info: ValidationInfo) -> str:
+    if info.context == INCOMING and ACTIVE_MARKUP.search(value):
+        raise ValueError(
+            "holds a script or active markup (<script>, javascript:, an on…= handler);"
+            " plain text only"
+        )
+    return value
+
+
+ShortText = Annotated[str, StringConstraints(max_length=1_000), AfterValidator(_plain)]
+Text = Annotated[str, StringConstraints(max_length=100_000), AfterValidator(_plain)]
 Html = Annotated[str, StringConstraints(max_length=2_000_000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2_000)]
 
