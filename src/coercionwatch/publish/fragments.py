@@ -151,3 +151,44 @@ def _iterable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def wave_states(links: Links, states: list[Mapping[str, Any]], within: int | None) -> Markup:
+    """The rows of a wave page's table of States Parties (`pages.coverage._state_rows`),
+    some hundred and twenty of them on every wave's page."""
+    out = []
+    for state in states:
+        ever = "no"
+        if state["ever"]:
+            first = state["firstDate"]
+            ever = (
+                f'yes, <time datetime="{escape(first)}">{escape(nice_date(first))}</time>'
+                f" ({escape(state['days'])} d)"
+                if first
+                else "yes"
+            )
+        given = f"<td>{_yes(state['withinGiven'])}</td>" if within is not None else ""
+        out.append(
+            f'    <tr class="{"answered" if state["ever"] else "silent"}">\n'
+            f"      <td>{escape(state['code'])}</td>\n"
+            f'      <th scope="row">{state_name(links, state)}</th>\n'
+            f"      <td>{escape(state['region'])}</td>\n"
+            f"      <td>{_yes(state['within7'])}</td>\n"
+            f"      <td>{_yes(state['within30'])}</td>\n"
+            f"{given}      <td>{ever}</td>\n"
+            f"      <td>{_joined(state['leans'])}</td>\n"
+            f"      <td>{_joined(state['channels'])}</td>\n"
+            f"      <td>{_joined(state['forums'])}</td>\n"
+            f"      <td>{linked_all(links, state['responses'])}</td>\n"
+            "    </tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _joined(values: Iterable[Any]) -> str:
+    """Jinja's `join(', ')`, escaping each value."""
+    return ", ".join(escape(v) for v in values)

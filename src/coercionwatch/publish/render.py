@@ -73,6 +73,7 @@ def environment() -> Environment:
         state_name=fragments.state_name,
         card_list=fragments.card_list,
         field_table=fragments.field_table,
+        wave_states=fragments.wave_states,
     )
     return env
 

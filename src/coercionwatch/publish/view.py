@@ -72,9 +72,12 @@ class PublicView:
     """Every key the projection withholds, where one transaction serves many pages (a site
     build reads them once); otherwise each read asks the database."""
     _names: dict[Key, str] = field(default_factory=dict)
+    _unnamed: set[Key] = field(default_factory=set)
+    """Keys asked for that the projection does not show."""
     _titles: dict[Key, str] = field(default_factory=dict)
     _ahead: dict[Key, reader.StoredRecord | None] = field(default_factory=dict)
     _referring: dict[Referring, tuple[list[reader.StoredRecord], int]] = field(default_factory=dict)
+    _lists: dict[Listing, list[Record]] = field(default_factory=dict)
     materialised: int = 0
     """How many records this view has read: tests count them to show a page reads about
     one page of records, whatever the size of the record."""
@@ -153,15 +156,19 @@ class PublicView:
 
     def name(self, kind: str, record_id: str) -> str:
         key = (kind, record_id)
-        if key not in self._names:
-            self._names.update(reader.shown_titles(self.connection, [key]))
+        self.learn_names([key])
         return self._names.get(key, record_id)
 
     def learn_names(self, keys: Iterable[Key]) -> None:
-        """Look up in one query the names a list of cards is about to ask for."""
-        wanted = [key for key in keys if key not in self._names]
+        """Look up in one query the names a list of cards is about to ask for. What is not
+        shown is remembered too, and not asked again: a checklist names regions where it
+        could name records, and many pages ask for the same few ids."""
+        names, unnamed = self._names, self._unnamed
+        wanted = {key for key in keys if key not in names and key not in unnamed}
         if wanted:
-            self._names.update(reader.shown_titles(self.connection, wanted))
+            found = reader.shown_titles(self.connection, wanted)
+            names.update(found)
+            unnamed.update(wanted.difference(found))
 
     def exists(self, kind: str, record_id: str) -> bool:
         self.learn_names([(kind, record_id)])
@@ -171,7 +178,11 @@ class PublicView:
         """Look up readable titles for links about to be shown, a query per kind."""
         keys = set(keys)
         self.learn_names(keys)
-        through = [k for k in keys if k[0] in NAMED_THROUGH_ACTORS and k not in self._titles]
+        through = [
+            k
+            for k in keys
+            if k[0] in NAMED_THROUGH_ACTORS and k not in self._titles and k in self._names
+        ]
         if not through:
             return
         found = self.many(through)
@@ -202,9 +213,13 @@ class PublicView:
         return ListAnswer(records, after, count, counts)
 
     def records(self, wanted: Listing) -> list[Record]:
-        """A page of a list's records alone, for a page that shows no count of them."""
-        rows, _ = listing.page(self.connection, wanted)
-        return self._project(rows)
+        """A page of a list's records alone, for a page that shows no count of them. Asked
+        once a view: the measures of one act each list the others, the people of one
+        nationality each link to its state."""
+        if wanted not in self._lists:
+            rows, _ = listing.page(self.connection, wanted)
+            self._lists[wanted] = self._project(rows)
+        return list(self._lists[wanted])
 
     def every(self, wanted: Listing) -> Iterator[Record]:
         """Every record of a list, read and projected a page of 500 at a time."""
