@@ -46,6 +46,16 @@ NAMED_THROUGH_ACTORS = frozenset({"measure", "response"})
 """Kinds whose readable title needs the record and its actors' names, not its stored title."""
 
 
+def title_names(records: Iterable[Record]) -> Iterator[Key]:
+    """The names `title_of` looks up for these records: a list of cards needs these, not
+    the names of everything the records point at."""
+    for record in records:
+        if record.kind == "measure":
+            yield ("actor", record.target)  # type: ignore[attr-defined]
+        elif record.kind == "response":
+            yield ("actor", record.actor)  # type: ignore[attr-defined]
+
+
 @dataclass
 class ListAnswer:
     """One page of a list, with what a reader needs around it."""
@@ -134,14 +144,15 @@ class PublicView:
 
     def read_ahead(self, kind: str, record_ids: list[str], reads: Reads) -> None:
         """Read at once, for the pages about to be written of these records, the records,
-        what each page lists of those pointing at them, and the names all of these show: a
-        query for each instead of one per page. Each page takes its part once."""
+        what each page lists of those pointing at them, the titles of what the records
+        point at and the names the cards of the others show: a query for each instead of
+        one per page. Each page takes its part once."""
         rows = {
             r.record.id: r
             for r in reader.shown_many(self.connection, [(kind, i) for i in record_ids])
         }
         self._ahead.update({(kind, i): rows.get(i) for i in record_ids})
-        read = [row.record for row in rows.values()]
+        referring: list[Record] = []
         for from_kind, paths, limit in reads:
             each = reader.shown_referrers_of_each(
                 self.connection, kind, list(rows), from_kind, paths, limit=limit
@@ -149,8 +160,9 @@ class PublicView:
             for record_id in rows:
                 found = each.get(record_id, ([], 0))
                 self._referring[(kind, record_id, from_kind, paths, limit)] = found
-                read.extend(row.record for row in found[0])
-        self.learn_titles((k, t) for r in read for _, k, t in pointers(r))
+                referring.extend(row.record for row in found[0])
+        self.learn_names(title_names(referring))
+        self.learn_titles((k, t) for row in rows.values() for _, k, t in pointers(row.record))
 
     # --- names, for headings and links
 
@@ -186,7 +198,7 @@ class PublicView:
         if not through:
             return
         found = self.many(through)
-        self.learn_names((kind, t) for r in found.values() for _, kind, t in pointers(r))
+        self.learn_names(title_names(found.values()))
         self._titles.update({key: title_of(r, self) for key, r in found.items()})
 
     def title(self, kind: str, record_id: str) -> str:
