@@ -185,6 +185,31 @@ def wave_states(links: Links, states: list[Mapping[str, Any]], within: int | Non
     return Markup("".join(out))
 
 
+def state_waves(links: Links, waves: list[Mapping[str, Any]]) -> Markup:
+    """The rows of a state page's table of waves (`pages.coverage.state_coverage`): every
+    wave recorded, on every state's page."""
+    out = []
+    for wave in waves:
+        first = wave["firstDate"]
+        when = (
+            f'<time datetime="{escape(first)}">{escape(nice_date(first))}</time>'
+            f" ({escape(wave['days'])} d)"
+            if first
+            else ""
+        )
+        out.append(
+            "    <tr>\n"
+            f'      <th scope="row"><a href="{escape(links.section("coverage/" + wave["id"]))}">'
+            f"{escape(wave['label'])}</a></th>\n"
+            f"      <td>{escape(wave['statusLabel'])}</td>\n"
+            f"      <td>{when}</td>\n"
+            f"      <td>{_joined(wave['leans'])}</td>\n"
+            f"      <td>{linked_all(links, wave['responses'])}</td>\n"
+            "    </tr>\n"
+        )
+    return Markup("".join(out))
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 

@@ -74,6 +74,7 @@ def environment() -> Environment:
         card_list=fragments.card_list,
         field_table=fragments.field_table,
         wave_states=fragments.wave_states,
+        state_waves=fragments.state_waves,
     )
     return env
 
