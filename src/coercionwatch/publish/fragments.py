@@ -1,5 +1,5 @@
 """The pieces nearly every page repeats (record links, cards, field tables, the coverage
-tables' links), written in Python for the templates to call.
+pages' long tables and their links), written in Python for the templates to call.
 
 They were Jinja macros; a macro call costs more than the HTML it writes, and a site build
 makes some hundred thousand of them. Each writes exactly what its macro wrote, whitespace
