@@ -96,6 +96,9 @@ CELL_STARTS = re.compile(r"""(?:^|(?<=[;\t\r\n]))(?=[\s"']*[=+\-@＝＋－＠])|
 precaution), perhaps after spaces or quote marks, at the start of the cell or after a
 semicolon, tab or line break inside it; or a cell that starts with a tab or a line break."""
 
+FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
+"""The signs a formula in `CELL_STARTS` begins with."""
+
 
 def defuse_formula(text: str) -> str:
     """Text with an apostrophe wherever a spreadsheet could read the start of a formula, as
@@ -105,6 +108,8 @@ def defuse_formula(text: str) -> str:
     its comma (many locales open a CSV with `;`) starts new cells, and new lines, inside
     this one, where the file's quoting no longer holds. A comma inside is safe: the cell
     is then quoted (RFC 4180). Only the CSV changes; the JSON keeps the exact text."""
+    if FORMULA_SIGNS.isdisjoint(text) and not text.startswith(("\t", "\r", "\n")):
+        return text  # nothing `CELL_STARTS` could match, seen without running it
     return CELL_STARTS.sub("'", text)
 
 

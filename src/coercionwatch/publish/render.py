@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from coercionwatch.model import vocabulary
-from coercionwatch.model.types import display_date
 
+from . import fragments
+from .fragments import field_label, nice_date
 from .links import SECTIONS, Links
 from .pages import Page
 from .policy import PAGE_POLICY, REFERRER_POLICY, STATIC_SEARCH_POLICY
@@ -42,18 +43,6 @@ def safe_html(html: str | None) -> Markup:
     return Markup(nh3.clean(html or "", tags=BODY_TAGS, link_rel="noopener noreferrer nofollow"))
 
 
-@lru_cache(maxsize=16_384)
-def nice_date(value: str | None) -> str:
-    """Memoised: a site of 10,000 records formats the same few thousand dates again and again."""
-    return display_date(value) if value else "undated"
-
-
-@cache
-def field_label(name: str) -> str:
-    spaced = "".join(" " + c.lower() if c.isupper() else c for c in name)
-    return spaced[:1].upper() + spaced[1:]
-
-
 def term_label(vocab: str, value: str) -> str:
     terms = vocabulary(vocab)
     return terms.label(value) if value in terms else value
@@ -78,6 +67,14 @@ def environment() -> Environment:
         page_policy=PAGE_POLICY,
         search_policy=STATIC_SEARCH_POLICY,
         referrer_policy=REFERRER_POLICY,
+        record_link=fragments.record_link,
+        linked=fragments.linked,
+        linked_all=fragments.linked_all,
+        state_name=fragments.state_name,
+        card_list=fragments.card_list,
+        field_table=fragments.field_table,
+        wave_states=fragments.wave_states,
+        state_waves=fragments.state_waves,
     )
     return env
 

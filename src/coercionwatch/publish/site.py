@@ -228,12 +228,19 @@ def _build_share(location: str, folder: str, site: str, head: int) -> tuple[int,
         return written, beside
 
 
+_made: Path | None = None
+"""The folder this process last wrote into: files are mostly written a folder at a time
+(a wave's page and its CSVs, each kind's JSON), and a folder known to exist is not made
+again."""
+
+
 def _write(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, "utf-8")
-    else:
-        path.write_bytes(data)
+    global _made
+    if path.parent != _made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _made = path.parent
+    with open(path, "wb") as stream:
+        stream.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def _record_files(pages: Pages, site: str) -> Iterator[tuple[str, bytes | str]]:
@@ -309,6 +316,8 @@ def build_site(
     check_target(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    global _made
+    _made = None  # a folder of an earlier build, perhaps removed since
     try:
         # One transaction: every page is of the same state of the record, even if a write
         # lands during the build.

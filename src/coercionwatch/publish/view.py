@@ -46,6 +46,16 @@ NAMED_THROUGH_ACTORS = frozenset({"measure", "response"})
 """Kinds whose readable title needs the record and its actors' names, not its stored title."""
 
 
+def title_names(records: Iterable[Record]) -> Iterator[Key]:
+    """The names `title_of` looks up for these records: a list of cards needs these, not
+    the names of everything the records point at."""
+    for record in records:
+        if record.kind == "measure":
+            yield ("actor", record.target)  # type: ignore[attr-defined]
+        elif record.kind == "response":
+            yield ("actor", record.actor)  # type: ignore[attr-defined]
+
+
 @dataclass
 class ListAnswer:
     """One page of a list, with what a reader needs around it."""
@@ -72,9 +82,12 @@ class PublicView:
     """Every key the projection withholds, where one transaction serves many pages (a site
     build reads them once); otherwise each read asks the database."""
     _names: dict[Key, str] = field(default_factory=dict)
+    _unnamed: set[Key] = field(default_factory=set)
+    """Keys asked for that the projection does not show."""
     _titles: dict[Key, str] = field(default_factory=dict)
     _ahead: dict[Key, reader.StoredRecord | None] = field(default_factory=dict)
     _referring: dict[Referring, tuple[list[reader.StoredRecord], int]] = field(default_factory=dict)
+    _lists: dict[Listing, list[Record]] = field(default_factory=dict)
     materialised: int = 0
     """How many records this view has read: tests count them to show a page reads about
     one page of records, whatever the size of the record."""
@@ -131,14 +144,15 @@ class PublicView:
 
     def read_ahead(self, kind: str, record_ids: list[str], reads: Reads) -> None:
         """Read at once, for the pages about to be written of these records, the records,
-        what each page lists of those pointing at them, and the names all of these show: a
-        query for each instead of one per page. Each page takes its part once."""
+        what each page lists of those pointing at them, the titles of what the records
+        point at and the names the cards of the others show: a query for each instead of
+        one per page. Each page takes its part once."""
         rows = {
             r.record.id: r
             for r in reader.shown_many(self.connection, [(kind, i) for i in record_ids])
         }
         self._ahead.update({(kind, i): rows.get(i) for i in record_ids})
-        read = [row.record for row in rows.values()]
+        referring: list[Record] = []
         for from_kind, paths, limit in reads:
             each = reader.shown_referrers_of_each(
                 self.connection, kind, list(rows), from_kind, paths, limit=limit
@@ -146,22 +160,27 @@ class PublicView:
             for record_id in rows:
                 found = each.get(record_id, ([], 0))
                 self._referring[(kind, record_id, from_kind, paths, limit)] = found
-                read.extend(row.record for row in found[0])
-        self.learn_titles((k, t) for r in read for _, k, t in pointers(r))
+                referring.extend(row.record for row in found[0])
+        self.learn_names(title_names(referring))
+        self.learn_titles((k, t) for row in rows.values() for _, k, t in pointers(row.record))
 
     # --- names, for headings and links
 
     def name(self, kind: str, record_id: str) -> str:
         key = (kind, record_id)
-        if key not in self._names:
-            self._names.update(reader.shown_titles(self.connection, [key]))
+        self.learn_names([key])
         return self._names.get(key, record_id)
 
     def learn_names(self, keys: Iterable[Key]) -> None:
-        """Look up in one query the names a list of cards is about to ask for."""
-        wanted = [key for key in keys if key not in self._names]
+        """Look up in one query the names a list of cards is about to ask for. What is not
+        shown is remembered too, and not asked again: a checklist names regions where it
+        could name records, and many pages ask for the same few ids."""
+        names, unnamed = self._names, self._unnamed
+        wanted = {key for key in keys if key not in names and key not in unnamed}
         if wanted:
-            self._names.update(reader.shown_titles(self.connection, wanted))
+            found = reader.shown_titles(self.connection, wanted)
+            names.update(found)
+            unnamed.update(wanted.difference(found))
 
     def exists(self, kind: str, record_id: str) -> bool:
         self.learn_names([(kind, record_id)])
@@ -171,11 +190,15 @@ class PublicView:
         """Look up readable titles for links about to be shown, a query per kind."""
         keys = set(keys)
         self.learn_names(keys)
-        through = [k for k in keys if k[0] in NAMED_THROUGH_ACTORS and k not in self._titles]
+        through = [
+            k
+            for k in keys
+            if k[0] in NAMED_THROUGH_ACTORS and k not in self._titles and k in self._names
+        ]
         if not through:
             return
         found = self.many(through)
-        self.learn_names((kind, t) for r in found.values() for _, kind, t in pointers(r))
+        self.learn_names(title_names(found.values()))
         self._titles.update({key: title_of(r, self) for key, r in found.items()})
 
     def title(self, kind: str, record_id: str) -> str:
@@ -202,9 +225,13 @@ class PublicView:
         return ListAnswer(records, after, count, counts)
 
     def records(self, wanted: Listing) -> list[Record]:
-        """A page of a list's records alone, for a page that shows no count of them."""
-        rows, _ = listing.page(self.connection, wanted)
-        return self._project(rows)
+        """A page of a list's records alone, for a page that shows no count of them. Asked
+        once a view: the measures of one act each list the others, the people of one
+        nationality each link to its state."""
+        if wanted not in self._lists:
+            rows, _ = listing.page(self.connection, wanted)
+            self._lists[wanted] = self._project(rows)
+        return list(self._lists[wanted])
 
     def every(self, wanted: Listing) -> Iterator[Record]:
         """Every record of a list, read and projected a page of 500 at a time."""

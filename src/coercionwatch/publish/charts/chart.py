@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from coercionwatch.publish.bulk import defuse_formula
+from coercionwatch.publish.bulk import FORMULA_SIGNS, defuse_formula
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 INK = "#1a1a1a"
@@ -99,8 +99,18 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(header)
     for row in rows:
-        out.writerow([v if isinstance(v, int | float) else defuse_formula(str(v)) for v in row])
+        cells = [v if isinstance(v, int | float) else str(v) for v in row]
+        if not _plain_row(cells):
+            cells = [v if isinstance(v, int | float) else defuse_formula(v) for v in cells]
+        out.writerow(cells)
     return buffer.getvalue()
+
+
+def _plain_row(cells: list[object]) -> bool:
+    """Whether no cell of a row holds anything `defuse_formula` would change (a formula's
+    sign, a tab or a line break), asked of the row at once: most rows hold none."""
+    joined = "".join(map(str, cells))
+    return FORMULA_SIGNS.isdisjoint(joined) and not any(c in joined for c in "\t\r\n")
 
 
 def share(answered: int, parties: int) -> float | None:

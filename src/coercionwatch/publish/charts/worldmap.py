@@ -147,37 +147,17 @@ def _legend(ident: str, counts: Counter[str], y: float) -> list[str]:
     return out
 
 
-def world_map(states: Sequence[MapState], *, title: str) -> Chart:
-    """States coloured by status; states not given are drawn neutral and left unnamed."""
-    _check(states)
-    geometry = world()
-    width, height = geometry["width"], geometry["height"]
-    ident = chart_id("map", title, states)
-    given = {s.code: s for s in states}
-    counts = Counter(s.status for s in states)
-
-    neutral = [o["d"] for o in geometry["other"]] + [
-        outline["d"] for code, outline in geometry["states"].items() if code not in given
-    ]
-    shapes = sorted(states, key=lambda s: (is_dot(s.code), s.code))  # dots on top
-    dots = dot_positions(frozenset(s.code for s in states if is_dot(s.code)))
-    body = [
-        f'<defs><pattern id="{ident}-hatch" patternUnits="userSpaceOnUse" width="4" height="4"'
-        f' patternTransform="rotate(45)"><rect width="4" height="4" fill="{FILLS["silent"]}"/>'
-        f'<rect width="1.5" height="4" fill="{HATCH}"/></pattern></defs>',
-        text_lines(wrap(title, 18, width - 32, 1), 16, 28, 18, font_weight="600"),
-        f'<g transform="translate(0 {TOP})" stroke="#FFFFFF" stroke-width=".4"'
-        ' stroke-linejoin="round">',
-        f'<path class="neutral" aria-hidden="true" fill="{FILLS["none"]}"'
-        f' d="{"".join(d for d in neutral if d)}"/>',
-    ]
-    for state in shapes:
-        outline = geometry["states"][state.code]
-        name = text(_name(state))
-        fill = _fill(ident, state.status)
+@functools.lru_cache(maxsize=64)
+def _marks(dot_codes: frozenset[str]) -> dict[str, str]:
+    """Each state's shape, and its dot where it is drawn as one, for one set of dots: the
+    same for every wave drawn with the same States Parties."""
+    outlines = world()["states"]
+    dots = dot_positions(dot_codes)
+    marks = {}
+    for code, outline in outlines.items():
         mark = f'<path d="{outline["d"]}"/>' if outline["d"] else ""
-        if is_dot(state.code):
-            x, y = dots[state.code]
+        if code in dots:
+            x, y = dots[code]
             px, py = outline["point"]
             if math.hypot(x - px, y - py) > DOT_RADIUS:
                 mark += (
@@ -188,10 +168,53 @@ def world_map(states: Sequence[MapState], *, title: str) -> Chart:
                 f'<circle cx="{x:g}" cy="{y:g}" r="{DOT_RADIUS:g}" stroke="{INK}"'
                 ' stroke-width=".7"/>'
             )
+        marks[code] = mark
+    return marks
+
+
+@functools.lru_cache(maxsize=64)
+def _neutral(given: frozenset[str]) -> str:
+    """The one path of every outline not given a status, for one set of states given."""
+    geometry = world()
+    neutral = [o["d"] for o in geometry["other"]] + [
+        outline["d"] for code, outline in geometry["states"].items() if code not in given
+    ]
+    return "".join(d for d in neutral if d)
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(name: str, status: Status, note: str | None) -> str:
+    """A state's escaped name as the map says it: the same few hundred on every map."""
+    return text(_name(MapState("", name, status, note)))
+
+
+def world_map(states: Sequence[MapState], *, title: str) -> Chart:
+    """States coloured by status; states not given are drawn neutral and left unnamed. The
+    outlines, dots and names are escaped and joined once, and reused map after map."""
+    _check(states)
+    geometry = world()
+    width, height = geometry["width"], geometry["height"]
+    ident = chart_id("map", title, states)
+    counts = Counter(s.status for s in states)
+    drawn_as_dots = frozenset(s.code for s in states if is_dot(s.code))
+    shapes = sorted(states, key=lambda s: (s.code in drawn_as_dots, s.code))  # dots on top
+    marks = _marks(drawn_as_dots)
+    body = [
+        f'<defs><pattern id="{ident}-hatch" patternUnits="userSpaceOnUse" width="4" height="4"'
+        f' patternTransform="rotate(45)"><rect width="4" height="4" fill="{FILLS["silent"]}"/>'
+        f'<rect width="1.5" height="4" fill="{HATCH}"/></pattern></defs>',
+        text_lines(wrap(title, 18, width - 32, 1), 16, 28, 18, font_weight="600"),
+        f'<g transform="translate(0 {TOP})" stroke="#FFFFFF" stroke-width=".4"'
+        ' stroke-linejoin="round">',
+        f'<path class="neutral" aria-hidden="true" fill="{FILLS["none"]}"'
+        f' d="{_neutral(frozenset(s.code for s in states))}"/>',
+    ]
+    for state in shapes:
+        name = _named(state.name, state.status, state.note)
         body.append(
-            f'<g class="state {state.status}{" dot" if is_dot(state.code) else ""}"'
-            f' data-code="{text(state.code)}" role="img" aria-label="{name}" fill="{fill}">'
-            f"<title>{name}</title>{mark}</g>"
+            f'<g class="state {state.status}{" dot" if state.code in drawn_as_dots else ""}"'
+            f' data-code="{text(state.code)}" role="img" aria-label="{name}"'
+            f' fill="{_fill(ident, state.status)}"><title>{name}</title>{marks[state.code]}</g>'
         )
     body.append("</g>")
     body += _legend(ident, counts, TOP + height + 10)
@@ -217,7 +240,7 @@ def world_map(states: Sequence[MapState], *, title: str) -> Chart:
         role="group",
     )
     rows = [
-        (s.code, s.name, s.status, s.note or "", "dot" if is_dot(s.code) else "shape")
+        (s.code, s.name, s.status, s.note or "", "dot" if s.code in drawn_as_dots else "shape")
         for s in sorted(states, key=lambda s: s.code)
     ]
     return Chart(svg, alt, csv_text(["code", "name", "status", "note", "drawn"], rows))

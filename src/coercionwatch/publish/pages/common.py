@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from coercionwatch.model import IN_FORCE, Record, pointers, stored_body, vocabulary_fields
+from coercionwatch.model import IN_FORCE, Record, stored_body, vocabulary_fields
 from coercionwatch.model.labels import label
 from coercionwatch.publish.links import SECTIONS
-from coercionwatch.publish.view import Names, PublicView, title_of
+from coercionwatch.publish.view import Names, PublicView, title_names, title_of
 
 __all__ = ["IN_FORCE", "Names", "Page", "card", "cards", "label", "section_of", "title_of"]
 
@@ -58,7 +58,7 @@ def card(record: Record, view: PublicView) -> dict[str, Any]:
 def cards(records: Iterable[Record], view: PublicView) -> list[dict[str, Any]]:
     """Cards of several records, the names they show looked up in one query."""
     records = list(records)
-    view.learn_names((kind, target) for r in records for _, kind, target in pointers(r))
+    view.learn_names(title_names(records))
     return [card(r, view) for r in records]
 
 
