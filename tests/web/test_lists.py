@@ -101,3 +101,15 @@ def test_search_pages_and_counts_by_kind(client):
         h["kind"] == "actor"
         for h in client.get("/api/search", params={"q": "person", "kind": "actor"}).json()["hits"]
     )
+
+
+def test_a_kind_with_no_dates_is_listed_by_name(client):
+    # Actors have no date of their own: their list runs A to Z, and offers no date order.
+    first = client.get("/api/actors", params={"size": 100}).json()
+    names = [r["title"] for r in first["records"]]
+    assert names.index("Canada") < names.index("Russia") < names.index("United States")
+    assert first["sort"] == "name"
+    assert {s["name"] for s in first["sorts"]} >= {"name"} and "date" not in {
+        s["name"] for s in first["sorts"]
+    }
+    assert client.get("/api/measures").json()["sort"] == "date"

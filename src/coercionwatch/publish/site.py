@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from coercionwatch.model import KINDS, Incident, Record, native_record
 from coercionwatch.store import Store, log, reader
-from coercionwatch.store.listing import Listing
+from coercionwatch.store.listing import Listing, listed
 
 from .bulk import (
     everything_chunks,
@@ -113,7 +113,7 @@ class Pages:
         group of waves is counted by the process that claims it."""
         yield self.fixed
         for kind, section in SECTIONS.items():
-            yield partial(self.paged, section, Listing(kind, size=PAGE_SIZE), list_page)
+            yield partial(self.paged, section, listed(kind, size=PAGE_SIZE), list_page)
         yield partial(self.paged, "timeline", timeline(size=PAGE_SIZE), timeline_page)
         for kind in KINDS:
             for record_ids in reader.shown_ids(self.connection, kind, PAGES_PER_VIEW):

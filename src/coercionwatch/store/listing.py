@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import and_, case, func, intersect, literal, literal_column, select, tuple_
 from sqlalchemy.engine import Connection
 
-from coercionwatch.model import Key
+from coercionwatch.model import KINDS, Key
 from coercionwatch.model.facets import facets_of
 
 from .reader import StoredRecord, current_rows, shown_publicly, stored
@@ -69,6 +69,19 @@ class Listing:
     @property
     def kinds(self) -> tuple[str, ...]:
         return self.kind if isinstance(self.kind, tuple) else (self.kind,)
+
+
+def default_sort(kind: str) -> tuple[str, bool]:
+    """How a kind's list is ordered when no sort is asked for, and whether it descends: a
+    dated kind newest first; one with no dates of its own (actors, sources, provisions) by
+    name, A to Z, where the date order would give the reverse of ids."""
+    return ("date", True) if "date" in KINDS[kind].model_fields else ("name", False)
+
+
+def listed(kind: str, **given: Any) -> Listing:
+    """A kind's list in its default order."""
+    sort, descending = default_sort(kind)
+    return Listing(kind, sort=sort, descending=descending, **given)
 
 
 def sorted_by(sort: str) -> tuple[str, bool]:

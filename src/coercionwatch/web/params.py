@@ -14,7 +14,13 @@ from coercionwatch.model.facets import Facet, facets_of
 from coercionwatch.model.types import check_partial_date
 from coercionwatch.publish.pages.lists import MAX_PAGE_SIZE, PAGE_SIZE
 from coercionwatch.publish.pages.timeline import EVENT_KINDS, timeline
-from coercionwatch.store.listing import BadPageToken, Listing, read_token, sorted_by
+from coercionwatch.store.listing import (
+    BadPageToken,
+    Listing,
+    default_sort,
+    read_token,
+    sorted_by,
+)
 
 MAX_QUERY = 500
 
@@ -165,7 +171,8 @@ def list_query(kind: str, *, paged: bool = True) -> Callable[..., Listing]:
             if (value := optional(given.get(name))) is not None
         )
         try:
-            sort_name, descending = sorted_by(optional(given.get("sort")) or "date")
+            asked = optional(given.get("sort"))
+            sort_name, descending = sorted_by(asked) if asked else default_sort(kind)
         except ValueError as exc:
             raise BadParameter("sort", str(exc)) from None
         return Listing(

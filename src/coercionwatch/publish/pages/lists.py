@@ -12,7 +12,7 @@ from coercionwatch.model import KINDS, Record, stored_body, vocabulary_fields
 from coercionwatch.model.facets import Facet, facet_text, facets_of, values_at
 from coercionwatch.model.labels import label
 from coercionwatch.publish.view import ListAnswer, PublicView
-from coercionwatch.store.listing import SORTS, Listing
+from coercionwatch.store.listing import SORTS, Listing, default_sort
 
 from .common import KIND_TITLES, Page, cards, section_of
 
@@ -25,7 +25,8 @@ SORT_LABELS = {"date": "Date", "name": "Name", "type": "Type", "status": "Status
 def sorts_of(kind: str) -> list[str]:
     """The sorts a kind's list offers: by type or status only where its facets fill them."""
     columns = {f.column for f in facets_of(kind).values() if f.column}
-    return [s for s in SORTS if s in ("date", "name") or s in columns]
+    dated = default_sort(kind)[0] == "date"
+    return [s for s in SORTS if (s == "date" and dated) or s == "name" or s in columns]
 
 
 def query_of(listing: Listing, **changes: Any) -> str:
@@ -42,7 +43,7 @@ def query_of(listing: Listing, **changes: Any) -> str:
         }
     )
     params.update(changes)
-    if params.get("sort") == "date":
+    if len(listing.kinds) == 1 and params.get("sort") == default_sort(listing.kinds[0])[0]:
         params["sort"] = None  # the default
     kept = {k: v for k, v in params.items() if v not in (None, "")}
     return "?" + urlencode(kept) if kept else "?"
