@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -35,6 +36,19 @@ def postgres_reason() -> str | None:
     return _postgres_available()
 
 
+@contextmanager
+def postgres_schema(prefix: str = "t") -> Iterator[str]:
+    """A database location for a fresh schema of the test database, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_ADMIN}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database location for `--db`: a SQLite file, or a fresh PostgreSQL schema."""
@@ -46,14 +60,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN} ({problem}); set it up to run these")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{PG_ADMIN}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    with postgres_schema() as location:
+        yield location
 
 
 @pytest.fixture

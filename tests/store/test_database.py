@@ -1,8 +1,6 @@
 import time
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import OperationalError
@@ -22,6 +20,7 @@ from coercionwatch.store.database import (
     alembic_config,
     schema_revision,
 )
+from tests.conftest import postgres_schema
 from tests.helpers import basic_records, import_files, write_json
 from tests.locks import contend, holding, is_postgres
 
@@ -110,15 +109,8 @@ def neighbour(database: str, tmp_path) -> Iterator[str]:
     if not is_postgres(database):
         yield str(tmp_path / "neighbour.db")
         return
-    admin = database.split("?")[0]
-    schema = f"n_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{admin}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    with postgres_schema("n") as location:
+        yield location
 
 
 def test_a_store_never_waits_for_the_lock_of_another_store(
