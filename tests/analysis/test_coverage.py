@@ -212,6 +212,30 @@ def test_wave_b_counts_only_the_public_record(case):
     assert steps["host-state"] == ["r4", "c1"]
     everything = _waves(case, public_only=False)[B]
     assert everything["answered"] == ["KE", "NL"]
+    # r4 is dated to a month: its first answer is given as the month, with no day made up,
+    # and its time counted from the wave's day (the month began before it).
+    (netherlands,) = wave["answers"]
+    assert (netherlands["firstDate"], netherlands["days"]) == ("2025-01", 0)
+
+
+def test_a_measure_whose_day_is_not_given_is_a_wave_of_its_own(store, tmp_path):
+    """Of four measures dated 2 January 2025 under the order, only those whose day the
+    record gives share the day's wave: one "on or before" the day, and one dated only to
+    January, may be other days."""
+    (m_b,) = (r for r in CASE if r["id"] == "m-b")
+    uncertain = [
+        {**m_b, "id": "m-b2", "dateCertainty": "inferred", "dateNote": "from the order"},
+        {**m_b, "id": "m-b3", "dateCertainty": "before"},
+        {**m_b, "id": "m-b4", "date": "2025-01"},
+        _response("r6", "canada", "2025-01-05", "m-b3"),
+    ]
+    import_files(store, write_lines(tmp_path / "case.jsonl", [*CASE, *uncertain]))
+    waves = _waves(store)
+    assert waves[B]["measures"] == ["m-b", "m-b2"]
+    assert waves[B]["answered"] == ["NL"]
+    assert waves[f"{B}-m-b3"]["measures"] == ["m-b3"]
+    assert waves[f"{B}-m-b3"]["answered"] == ["CA"]
+    assert waves["us-eo14203-2025-01-m-b4"]["measures"] == ["m-b4"]
 
 
 def test_as_of_and_within(case):
@@ -289,6 +313,11 @@ def test_the_reference_case(store):
     assert len(june["measures"]) == 4
     assert june["answered"] == ["ES", "NL", "ZA"]
     august = waves["us-eo14203-2025-08-20"]
+    # Albanese's designation came "on or before" that day: a wave of its own.
+    assert "designation-francesca-albanese" not in august["measures"]
+    assert waves["us-eo14203-2025-08-20-designation-francesca-albanese"]["measures"] == [
+        "designation-francesca-albanese"
+    ]
     assert august["answered"] == ["CA", "FR", "SN"]
     assert august["firstAnswerDays"] == 0  # France, "2025-08", counted from the wave's day
     nationality = {n["code"]: n["answered"] for n in august["nationality"]}

@@ -8,7 +8,8 @@ effect, is not a party then. Everyone a response speaks for counts as having ans
 a source reports without names (`memberCount`) is kept apart, never spread over states.
 
 Dates may be partial (`2025-06`): a response counts within N days only if its latest
-possible day is within them, and times are measured from its earliest possible day. An
+possible day is within them, and times are measured from its earliest possible day; a
+state's first answer is given as its date is recorded, never with a day made up. An
 undated response counts as answered "ever" but within no window, and not at all `as_of`
 a date.
 """
@@ -63,6 +64,10 @@ class StateAnswer:
     code: str
     responses: list[str] = field(default_factory=list)
     first: dt.date | None = None
+    """Its first answer's earliest possible day, or the wave's first day if that is later:
+    what times are measured from."""
+    first_date: str | None = None
+    """Its first answer's date as the record has it (`2025-08` stays a month)."""
     latest_first: dt.date | None = None
     """The earliest of its answers' latest possible days: what a window is judged by."""
     leans: set[str] = field(default_factory=set)
@@ -231,7 +236,7 @@ def _tally(
     return tally
 
 
-_FIRST = attrgetter("first")
+_EARLIEST = attrgetter("first", "last")
 _LAST = attrgetter("last")
 _STYLE = attrgetter("style")
 _RESPONSE = attrgetter("response")
@@ -242,13 +247,15 @@ def _state_answer(code: str, said: Sequence[Said], start: dt.date) -> StateAnswe
     """A state's answers to a wave from the responses that speak for it, gathered by C-level
     maps over them: a joint statement of 80 states is read 80 times a wave, so the
     per-member step is one append and the rest is done here."""
-    first = min(map(_FIRST, said))
+    earliest = min(said, key=_EARLIEST)  # the most precise of those on its first day
+    first = earliest.first
     latest_first = min(map(_LAST, said))
     leans, channels, forums = map(set, zip(*set(map(_STYLE, said)), strict=True))
     return StateAnswer(
         code,
         list(map(_RESPONSE, said)),
         None if first is NEVER else max(first, start),  # an answer before the wave: its first day
+        None if first is NEVER else earliest.row.date,
         None if latest_first is NEVER else latest_first,
         leans,
         channels,
@@ -549,7 +556,7 @@ def wave_json(item: WaveCoverage) -> dict[str, Any]:
             {
                 "code": a.code,
                 "region": reference.regional_group(a.code),
-                "firstDate": a.first.isoformat() if a.first else None,
+                "firstDate": a.first_date,
                 "days": _days(a.first, start),
                 "leans": sorted(a.leans),
                 "channels": sorted(a.channels),

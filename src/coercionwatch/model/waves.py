@@ -3,6 +3,12 @@
 A wave is derived, never stored: its id comes from the measure alone (`us-eo14203-2025-08-20`),
 so it stays the same however many measures join it, and any measure's wave can be named
 without reading the others.
+
+Only a measure whose day is given joins others on that day: exactly, or inferred from
+context (the record says how). One dated to a month or a year, or whose date is a bound or
+an estimate ("on or before 20 August" may be July), forms a wave only with the other
+measures of its act, its id ending in the act's id or its own
+(`us-eo14203-2025-08-20-designation-francesca-albanese`).
 """
 
 from __future__ import annotations
@@ -41,11 +47,25 @@ def imposer_token(measure: Measure, country: str | None) -> str:
     return country.lower() if country else measure.imposer
 
 
+DAY_GIVEN = frozenset({None, "exact", "inferred"})
+"""Date certainties that name the day itself, not a bound or an estimate of it."""
+
+
+def day_known(measure: Measure) -> bool:
+    """Whether the record gives the measure's day, so that others on it share its wave."""
+    return (
+        measure.date is not None
+        and len(measure.date) == len("2025-08-20")
+        and measure.date_certainty in DAY_GIVEN
+    )
+
+
 def wave_id(measure: Measure, imposer_country: str | None) -> str | None:
     """The wave a measure belongs to, or None for an undated measure."""
     if not measure.date:
         return None
-    return f"{imposer_token(measure, imposer_country)}-{authority_of(measure)}-{measure.date}"
+    day = f"{imposer_token(measure, imposer_country)}-{authority_of(measure)}-{measure.date}"
+    return day if day_known(measure) else f"{day}-{measure.act or measure.id}"
 
 
 def first_day(date: str) -> dt.date:

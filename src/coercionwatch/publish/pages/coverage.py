@@ -312,7 +312,7 @@ def _state_rows(item: WaveCoverage, report: CoverageReport) -> list[dict[str, An
                 "within30": code in within[30],
                 "withinGiven": code in within[report.within] if report.within is not None else None,
                 "ever": answer is not None,
-                "firstDate": answer.first.isoformat() if answer and answer.first else None,
+                "firstDate": answer.first_date if answer else None,
                 "days": (answer.first - item.wave.start).days if answer and answer.first else None,
                 "leans": [LEANS.get(x, x) for x in sorted(answer.leans)] if answer else [],
                 "channels": [_term(channels, x) for x in sorted(answer.channels)] if answer else [],
@@ -579,6 +579,7 @@ class Answered:
     wave: int
     """The wave's place in `CoverageIndex.waves`."""
     first: dt.date | None
+    first_date: str | None
     leans: tuple[str, ...]
     responses: tuple[str, ...]
 
@@ -623,6 +624,7 @@ def coverage_index(view: PublicView) -> CoverageIndex:
                         Answered(
                             len(waves),
                             answer.first,
+                            answer.first_date,
                             tuple(sorted(answer.leans)),
                             tuple(sorted(set(answer.responses))),
                         )
@@ -660,7 +662,7 @@ def state_coverage(view: PublicView, code: str) -> dict[str, Any]:
                 "date": wave.date,
                 "status": status,
                 "statusLabel": STATUS_LABELS[status],
-                "firstDate": answer.first.isoformat() if answer and answer.first else None,
+                "firstDate": answer.first_date if answer else None,
                 "days": (answer.first - wave.start).days if answer and answer.first else None,
                 "leans": [LEANS.get(x, x) for x in answer.leans] if answer else [],
                 "responses": [_response(view, r) for r in answer.responses] if answer else [],
