@@ -35,6 +35,9 @@ def test_the_pages_answer(client):
     wave = client.get(f"/coverage/{AUGUST}")
     assert wave.status_code == 200 and "Every State Party" in wave.text
     assert 'class="chart chart-map"' in wave.text
+    # Albanese's designation came by that day, not on it: its own wave, labelled so.
+    alone = client.get(f"/coverage/{AUGUST}-designation-francesca-albanese")
+    assert "by 20 Aug 2025: EO 14203 (United States), Francesca Albanese" in alone.text
 
 
 def test_the_json_is_the_report_scripts_read(client, demo_store):

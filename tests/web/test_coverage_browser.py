@@ -28,7 +28,7 @@ def test_from_the_menu_to_a_wave_and_its_map(page, site):  # noqa: F811
     assert page.get_by_role("heading", level=1).inner_text() == "Who answered"
     assert page.get_by_role("img", name="Share of States Parties that answered").count() == 1
     _clean(page, "coverage")
-    page.get_by_role("link", name="20 Aug 2025: EO 14203 (United States)").click()
+    page.get_by_role("link", name="20 Aug 2025: EO 14203 (United States)", exact=True).click()
     assert "EO 14203" in page.get_by_role("heading", level=1).inner_text()
     page.wait_for_load_state("networkidle")
     marks = page.locator("svg.chart-map g.state")

@@ -33,7 +33,7 @@ from coercionwatch.analysis.coverage import (
 from coercionwatch.model import states as reference
 from coercionwatch.model.labels import label
 from coercionwatch.model.vocabulary import vocabulary
-from coercionwatch.model.waves import authority_of
+from coercionwatch.model.waves import authority_of, day_known
 from coercionwatch.publish.charts import (
     Chart,
     MapState,
@@ -99,9 +99,20 @@ def _authority(wave: Wave) -> str:
     return named if named != token else token.replace("-", " ").capitalize()
 
 
+BOUNDS = {"before": "by ", "after": "from ", "approximate": "about "}
+"""What a wave's label says before a date that is a bound or an estimate."""
+
+
 def wave_label(wave: Wave, view: PublicView) -> str:
-    """`20 Aug 2025: EO 14203 (United States)`: short enough for a chart's axis."""
-    return f"{_short_date(wave.date)}: {_authority(wave)} ({view.name('actor', wave.imposer)})"
+    """`20 Aug 2025: EO 14203 (United States)`: short enough for a chart's axis. A wave
+    whose day is not given (a measure and its act alone) says how its date is known and
+    whom it targets, so it cannot be taken for the day's wave."""
+    label = f"{_short_date(wave.date)}: {_authority(wave)} ({view.name('actor', wave.imposer)})"
+    first = wave.measures[0]
+    if day_known(first):
+        return label
+    targets = ", ".join(dict.fromkeys(view.name("actor", m.target) for m in wave.measures))
+    return f"{BOUNDS.get(first.date_certainty or '', '')}{label}, {targets}"
 
 
 def _state(code: str, report: CoverageReport) -> dict[str, Any]:
