@@ -7,15 +7,19 @@ from importlib.resources import files
 
 STATIC = files("coercionwatch.publish") / "static"
 TEMPLATES = files("coercionwatch.publish") / "templates"
+RENDER = files("coercionwatch.publish") / "render.py"
+"""Where the chrome every page shares (its icon, its stylesheet) is written."""
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_every_asset_a_template_names_is_shipped():
+    sources = [t for t in TEMPLATES.iterdir() if t.name.endswith(".html")] + [RENDER]
     named = {
         name
-        for template in TEMPLATES.iterdir()
-        if template.name.endswith(".html")
-        for name in re.findall(r"links\.asset\('([^']+)'\)", template.read_text("utf-8"))
+        for source in sources
+        for _, name in re.findall(
+            r"""links\.asset\((['"])([^'"]+)\1\)""", source.read_text("utf-8")
+        )
     }
     assert {"style.css", "favicon.svg"} <= named
     assert sorted(name for name in named if not (STATIC / name).is_file()) == []

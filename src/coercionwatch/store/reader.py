@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,10 +68,29 @@ LARGEST_KEPT = LOADED_BYTES // 64
 """A record with more JSON than this (an incident is about 5 KiB) is validated each time it
 is read, rather than pushing dozens of others out of the cache."""
 
-_loaded: LRUCache[tuple[str, str], tuple[Record, int]] = LRUCache(
-    maxsize=LOADED_BYTES, getsizeof=lambda kept: kept[1]
-)
+
+def _loaded_cache(max_bytes: int) -> LRUCache[tuple[str, str], tuple[Record, int]]:
+    return LRUCache(maxsize=max_bytes, getsizeof=lambda kept: kept[1])
+
+
+_loaded = _loaded_cache(LOADED_BYTES)
 _loaded_lock = threading.Lock()
+
+
+@contextmanager
+def loaded_up_to(max_bytes: int) -> Iterator[None]:
+    """Keep up to `max_bytes` of validated records while this runs, then go back to
+    `LOADED_BYTES` (dropping them): a site build meets each record many times over (its
+    page, the lists, the pages of what it points at and of what points at it), where a
+    server's request meets a few."""
+    global _loaded
+    with _loaded_lock:
+        _loaded = _loaded_cache(max_bytes)
+    try:
+        yield
+    finally:
+        with _loaded_lock:
+            _loaded = _loaded_cache(LOADED_BYTES)
 
 
 def stored(row: Any) -> StoredRecord:

@@ -25,6 +25,7 @@ from .chart import (
     MUTED,
     Chart,
     chart_id,
+    csv_row,
     csv_text,
     svg_document,
     text,
@@ -188,6 +189,21 @@ def _named(name: str, status: Status, note: str | None) -> str:
     return text(_name(MapState("", name, status, note)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _state_mark(state: MapState, dot_codes: frozenset[str]) -> tuple[str, str]:
+    """A state's group as the map draws it, in two halves around its fill (a silent
+    state's hatching is named by its map): the same few hundred groups on every map."""
+    name = _named(state.name, state.status, state.note)
+    before = (
+        f'<g class="state {state.status}{" dot" if state.code in dot_codes else ""}"'
+        f' data-code="{text(state.code)}" role="img" aria-label="{name}" fill="'
+    )
+    return before, f'"><title>{name}</title>{_marks(dot_codes)[state.code]}</g>'
+
+
+CSV_HEADER = ("code", "name", "status", "note", "drawn")
+
+
 def world_map(states: Sequence[MapState], *, title: str) -> Chart:
     """States coloured by status; states not given are drawn neutral and left unnamed. The
     outlines, dots and names are escaped and joined once, and reused map after map."""
@@ -198,7 +214,6 @@ def world_map(states: Sequence[MapState], *, title: str) -> Chart:
     counts = Counter(s.status for s in states)
     drawn_as_dots = frozenset(s.code for s in states if is_dot(s.code))
     shapes = sorted(states, key=lambda s: (s.code in drawn_as_dots, s.code))  # dots on top
-    marks = _marks(drawn_as_dots)
     body = [
         f'<defs><pattern id="{ident}-hatch" patternUnits="userSpaceOnUse" width="4" height="4"'
         f' patternTransform="rotate(45)"><rect width="4" height="4" fill="{FILLS["silent"]}"/>'
@@ -210,12 +225,8 @@ def world_map(states: Sequence[MapState], *, title: str) -> Chart:
         f' d="{_neutral(frozenset(s.code for s in states))}"/>',
     ]
     for state in shapes:
-        name = _named(state.name, state.status, state.note)
-        body.append(
-            f'<g class="state {state.status}{" dot" if state.code in drawn_as_dots else ""}"'
-            f' data-code="{text(state.code)}" role="img" aria-label="{name}"'
-            f' fill="{_fill(ident, state.status)}"><title>{name}</title>{marks[state.code]}</g>'
-        )
+        before, after = _state_mark(state, drawn_as_dots)
+        body.append(before + _fill(ident, state.status) + after)
     body.append("</g>")
     body += _legend(ident, counts, TOP + height + 10)
     body.append(
@@ -239,11 +250,13 @@ def world_map(states: Sequence[MapState], *, title: str) -> Chart:
         kind="map",
         role="group",
     )
-    rows = [
-        (s.code, s.name, s.status, s.note or "", "dot" if s.code in drawn_as_dots else "shape")
+    table = csv_text(CSV_HEADER, []) + "".join(
+        csv_row(
+            (s.code, s.name, s.status, s.note or "", "dot" if s.code in drawn_as_dots else "shape")
+        )
         for s in sorted(states, key=lambda s: s.code)
-    ]
-    return Chart(svg, alt, csv_text(["code", "name", "status", "note", "drawn"], rows))
+    )
+    return Chart(svg, alt, table)
 
 
 def _alt(title: str, states: Sequence[MapState], counts: Counter[str]) -> str:

@@ -342,8 +342,11 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def states_csv(item: WaveCoverage, report: CoverageReport) -> str:
-    """The wave page's states table, as shown."""
+def states_csv(
+    item: WaveCoverage, report: CoverageReport, rows: list[dict[str, Any]] | None = None
+) -> str:
+    """The wave page's states table, as shown; `rows`: its `_state_rows`, where the caller
+    has them already (a site build writes the page beside it)."""
     return csv_text(
         STATE_COLUMNS,
         [
@@ -361,7 +364,7 @@ def states_csv(item: WaveCoverage, report: CoverageReport) -> str:
                 "; ".join(r["forums"]),
                 " ".join(r["responses"]),
             ]
-            for r in _state_rows(item, report)
+            for r in (_state_rows(item, report) if rows is None else rows)
         ],
     )
 
@@ -432,12 +435,16 @@ def _response(view: PublicView, response_id: str) -> dict[str, Any]:
 
 
 def wave_page(
-    view: PublicView, report: CoverageReport, item: WaveCoverage, drawn: Chart | None = None
+    view: PublicView,
+    report: CoverageReport,
+    item: WaveCoverage,
+    drawn: Chart | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> Page:
-    """`drawn`: the wave's map, where the caller has drawn it already (a site build writes
-    its CSV beside the page)."""
+    """`drawn` and `rows`: the wave's map and its `_state_rows`, where the caller has them
+    already (a site build writes their CSVs beside the page); the rows are taken over."""
     wave = item.wave
-    rows = _state_rows(item, report)
+    rows = _state_rows(item, report) if rows is None else rows
     view.learn_titles(("response", r) for row in rows for r in row["responses"])
     view.learn_titles(("measure", m.id) for m in wave.measures)
     for row in rows:
@@ -560,9 +567,11 @@ def coverage_pages(view: PublicView, entries: list[WaveEntry]) -> Iterator[Page]
     report = count_waves(view.connection, entries)
     for item in report.waves:
         drawn = map_chart(item, report, view)
-        page = wave_page(view, report, item, drawn)
+        rows = _state_rows(item, report)
+        table = states_csv(item, report, rows)
+        page = wave_page(view, report, item, drawn, rows)
         page.files = {
-            f"coverage/{item.wave.id}/states.csv": states_csv(item, report),
+            f"coverage/{item.wave.id}/states.csv": table,
             f"coverage/{item.wave.id}/map.csv": drawn.csv,
         }
         yield page
