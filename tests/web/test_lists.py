@@ -10,6 +10,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
+from coercionwatch.model.facets import sort_name
 from coercionwatch.publish.pages.lists import list_page
 from coercionwatch.publish.view import PublicView
 from coercionwatch.store.listing import Listing
@@ -113,3 +114,17 @@ def test_a_kind_with_no_dates_is_listed_by_name(client):
         s["name"] for s in first["sorts"]
     }
     assert client.get("/api/measures").json()["sort"] == "date"
+
+
+@pytest.mark.parametrize("kind", ["measures", "responses", "actors", "incidents", "sources"])
+def test_sorting_by_name_follows_the_titles_on_the_cards(demo_store, kind):
+    """The name a list sorts by is the title its cards show (a measure's names its target,
+    where its stored title names her id), case and accents folded."""
+    client = TestClient(create_app(demo_store, site=SITE))
+    titles, url = [], f"/api/{kind}?sort=name&size=7"
+    while url:
+        answer = client.get(url).json()
+        titles += [r["title"] for r in answer["records"]]
+        url = answer["nextUrl"] and f"/api/{kind}" + answer["nextUrl"]
+    assert len(titles) > 7
+    assert titles == sorted(titles, key=sort_name)

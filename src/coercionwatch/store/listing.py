@@ -26,11 +26,12 @@ from .search import matching_pks
 SORTS: dict[str, Any] = {
     # '' written into the statement, not bound: only then is it the indexed expression.
     "date": func.coalesce(records.c.date, literal_column("''")),
-    "name": records.c.title,
+    "name": records.c.sort_name,
     "type": records.c.type,
     "status": records.c.status,
 }
-"""What a list sorts by; each matches an index of migration 0005, so sorting reads in order."""
+"""What a list sorts by; each matches a listing index (`migrations/listing.py`), so sorting
+reads in order. `name` is the name a reader sees, folded (`records.sort_name`)."""
 
 DESCENDING_FIRST = frozenset({"date"})
 """Sorts whose natural order is newest first; the others go A to Z."""
