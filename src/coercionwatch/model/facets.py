@@ -12,13 +12,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import yaml
 
-from .kinds import KINDS
+from .kinds import KINDS, annotation_of, field_name
 from .labels import label
 from .states import regional_group
+from .types import CountryCode, Jurisdiction
 from .vocabulary import SAFE_LOADER
 
 if TYPE_CHECKING:
@@ -84,6 +85,24 @@ def facets_of(kind: str) -> dict[str, Facet]:
 def via_fields(kind: str) -> tuple[str, ...]:
     """The pointer fields whose actors this kind's facets read."""
     return tuple(dict.fromkeys(f.via for f in facets_of(kind).values() if f.via))
+
+
+def holds_codes(kind: str, facet: Facet) -> bool:
+    """Whether the facet's values are ISO country codes (or jurisdictions), which are
+    written in capitals: a filter asked in lower case means the same code."""
+    if facet.regions:
+        return False  # read from codes, but its values are regional groups
+    owner = KINDS[KINDS[kind].references[facet.via]] if facet.via else KINDS[kind]
+    infos = [owner.model_fields.get(field_name(owner, path)) for path in facet.fields]
+    return bool(infos) and all(
+        info is not None and _holds_codes(annotation_of(info)) for info in infos
+    )
+
+
+def _holds_codes(annotation: Any) -> bool:
+    if annotation in (CountryCode, Jurisdiction):
+        return True
+    return any(_holds_codes(arg) for arg in get_args(annotation) if arg is not type(None))
 
 
 def values_at(body: Mapping[str, Any], path: str) -> list[Any]:
