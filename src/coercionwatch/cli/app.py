@@ -69,6 +69,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 export_app = typer.Typer(
     cls=ProgramGroup, help="Write records out: one incident, or everything.", no_args_is_help=True
