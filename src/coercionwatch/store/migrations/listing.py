@@ -52,3 +52,8 @@ def add_listing_schema() -> None:
         "CREATE INDEX IF NOT EXISTS ix_records_timeline ON records"
         " (visibility, withheld, deleted, coalesce(date, ''), kind, id)"
     )
+    # The feed lists measures and responses by when they last changed.
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_records_updated ON records"
+        " (visibility, withheld, deleted, updated_at, kind, id)"
+    )

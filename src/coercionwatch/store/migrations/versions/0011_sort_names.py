@@ -1,6 +1,7 @@
 """Lists sorted by name order by the name a reader sees: a measure titled `designation:
 fatou-bensouda` by its card's "Sanctions designation: Fatou Bensouda". The sort column
 `sort_name` is derived with the facets, and its listing index replaces the one on `title`.
+The feed lists by when records last changed, through a new index on `updated_at`.
 
 Revision ID: 0011
 Revises: 0010
@@ -22,7 +23,7 @@ def upgrade() -> None:
     add_listing_schema()
     connection = op.get_bind()
     rebuild_facets(connection)
-    # The planner's statistics for the new index. One table: a whole-database ANALYZE on
+    # The planner's statistics for the new indexes. One table: a whole-database ANALYZE on
     # PostgreSQL takes catalog locks that another schema's migration may hold.
     connection.exec_driver_sql("ANALYZE records")
 
