@@ -7,9 +7,18 @@ from tests.helpers import actor, basic_records, measure, write_json, write_lines
 
 def test_demo_loads_the_reference_case_once(cli, cli_json):
     first = cli("demo")
-    assert first.exit_code == 0 and "Reference case:" in first.stdout
+    assert first.exit_code == 0
+    loaded = sum(cli_json("verify")["records"].values())
+    added = int(first.stdout.split("Reference case: ")[1].split(" records added.")[0])
+    states = first.stdout.split("States of the world: ")[1].split(" records added; ")
+    there = int(states[1].split(" were in the database already.")[0])
+    # The states the reference case names are there already; the rest of the world is not.
+    assert there > 0 and added + int(states[0]) == loaded
     again = cli("demo")
-    assert "Reference case: 0 added, " in again.stdout
+    assert f"Reference case: nothing added; all {added} records were in the database" in (
+        " ".join(again.stdout.split())
+    )
+    assert "The demo never overwrites a record" in " ".join(again.stdout.split())
     measures = {m["id"]: m for m in cli_json("list", "measure")}
     assert measures["designation-kimberly-prost"]["date"] == "2025-08-20"
 
@@ -23,8 +32,8 @@ def test_demo_again_keeps_corrections_made_since(cli, cli_json, tmp_path):
     assert cli("delete", "response", responses[0]).exit_code == 0
     again = cli("demo")
     assert again.exit_code == 0
-    assert "Reference case: 0 added, " in again.stdout
-    assert "states: 0 added, " in again.stdout
+    assert "Reference case: nothing added; all " in again.stdout
+    assert "States of the world: nothing added; all " in again.stdout
     assert sum(cli_json("verify")["records"].values()) == loaded - 1  # the deletion stands
     assert cli_json("show", "measure", "designation-kimberly-prost")["status"] == "lifted"
     history = cli_json("history", "measure", "designation-kimberly-prost")

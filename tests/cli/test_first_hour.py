@@ -314,6 +314,41 @@ def test_help_names_values_not_python_types(command):
     assert not re.search(r"<(str|int|bool|path|float|list\[[^>]*)\b", result.stdout), result.stdout
 
 
+def _group_commands() -> list[list[str]]:
+    groups = dict.fromkeys(c[0] for c in _commands() if len(c) == 2)
+    return [[], *([g] for g in groups)]
+
+
+@pytest.mark.parametrize("command", _commands() + _group_commands(), ids=" ".join)
+def test_help_at_80_columns_cuts_no_text(command):
+    """Every option's name and every line of its help is whole, and a group lists each of
+    its commands by the whole first paragraph of that command's help."""
+    from typer.main import get_command
+
+    result = invoke(*command, "--help", env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    target = get_command(app)
+    for name in command:
+        target = target.commands[name]  # type: ignore[attr-defined]
+    flat = " ".join(result.stdout.split())
+    for parameter in target.params:
+        for option in parameter.opts if parameter.param_type_name == "option" else ():
+            assert option in result.stdout.split() or f"{option}," in result.stdout, option
+    for sub in getattr(target, "commands", {}).values():
+        summary = " ".join(sub.help.split("\n\n")[0].split())
+        assert summary in flat, summary
+    # Text cut short ends in an ellipsis that the help as written does not have (the usage
+    # line's `FILE...` says a command takes many).
+    written = " ".join(
+        [target.help or "", *(getattr(p, "help", "") or "" for p in target.params)]
+    ).split()
+    below_usage = result.stdout.split("\n\n", 1)[1]
+    cut = [w for w in below_usage.split() if w.endswith(("…", "...")) and w not in written]
+    assert not cut, cut
+
+
 def test_help_lists_the_kinds():
     flat = " ".join(invoke("list", "--help").stdout.split())
     assert all(kind in flat for kind in KINDS)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, update
 from coercionwatch.store import Store
 from coercionwatch.store.listing import Listing, facet_counts, page, total
 from coercionwatch.store.schema import facets
+from coercionwatch.store.schema import records as records_table
 from coercionwatch.store.store import RESTATISTICS
 from tests.helpers import actor, import_files, measure, write_lines
 
@@ -122,9 +123,62 @@ def test_pages_walk_every_record_once_in_each_sort(listed):
     newest = sorted(shown, key=lambda m: (m["date"], m["id"]), reverse=True)
     assert by_date == [m["id"] for m in newest]
     assert oldest == list(reversed(by_date))
-    # A measure's stored name is its type and target.
-    named = sorted(shown, key=lambda m: (f"{m['type']}: {m['target']}", m["id"]))
+    # A measure is named by its type's label and its target's name, case folded.
+    names = {
+        "designation": "sanctions designation",
+        "threat": "threat",
+        "visa-denial": "visa denial",
+    }
+    named = sorted(shown, key=lambda m: (f"{names[m['type']]}: {m['target']}", m["id"]))
     assert by_name == [m["id"] for m in named]
+
+
+def test_sorting_by_name_orders_by_the_names_readers_see(store, tmp_path):
+    """Ids order these the other way round; so do their bytes (`Z` before `n`, `é` last)."""
+    people = [
+        actor("a-prosecutor", name="Zeid Ra'ad"),
+        actor("b-deputy", name="nazhat Khan"),
+        actor("c-judge", name="Éric Alapini"),
+        actor("d-registrar", name="Beti Hohler"),
+    ]
+    state = actor("usa", type="state", name="United States", country="US")
+    measures = [measure(f"m-{p['id']}", p["id"]) for p in people]
+    responses = [
+        {
+            "kind": "response",
+            "id": f"r-{p['id']}",
+            "actor": p["id"],
+            "stance": "condemn",
+            "forum": "national",
+            "date": "2025-09-01",
+            "answers": [{"measure": f"m-{p['id']}"}],
+        }
+        for p in people
+    ]
+    records = [state, *people, *measures, *responses]
+    import_files(store, write_lines(tmp_path / "named.jsonl", records))
+    readable = ["d-registrar", "c-judge", "b-deputy", "a-prosecutor"]
+
+    def by_name(kind: str, descending: bool = False) -> list[str]:
+        with store.reading() as connection:
+            listing = Listing(kind, sort="name", descending=descending, size=3)
+            return [i.removeprefix("m-").removeprefix("r-") for i in _walk(connection, listing)]
+
+    assert by_name("measure") == readable
+    assert by_name("response") == readable
+    assert by_name("measure", descending=True) == readable[::-1]
+    assert by_name("actor") == ["d-registrar", "c-judge", "b-deputy", "usa", "a-prosecutor"]
+    # A measure's name is its target's: renaming her moves it, and verify checks the column.
+    renamed = actor("a-prosecutor", name="Abel Zeid")
+    import_files(store, write_lines(tmp_path / "renamed.jsonl", [renamed]))
+    assert by_name("measure")[0] == by_name("response")[0] == "a-prosecutor"
+    assert store.verify() == []
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(records_table).where(records_table.c.id == "m-b-deputy").values(sort_name="a")
+        )
+    messages = [fault.message for fault in store.verify()]
+    assert any("records.sort_name is 'a'" in m for m in messages)
 
 
 def test_a_write_between_pages_neither_repeats_nor_skips(listed, tmp_path):

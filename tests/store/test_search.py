@@ -1,5 +1,6 @@
 import pytest
 
+from coercionwatch.store.search import snippet
 from tests.helpers import actor, import_files, measure, write_json
 
 
@@ -61,3 +62,29 @@ def test_kind_filter(searchable):
     assert searchable.search("kimberly", kind="measure") == []
     assert [h.kind for h in searchable.search("prost", kind="actor")] == ["actor"]
     assert [h.kind for h in searchable.search("prost", kind="measure")] == ["measure"]
+
+
+def test_snippets_keep_the_fields_apart(store, tmp_path):
+    """Aliases, a name and a role are three fields, not one run of words."""
+    records = [
+        actor("usa", type="state"),
+        actor(
+            "bensouda",
+            name="Fatou Bensouda",
+            roles=[{"title": "Prosecutor"}],
+            aliases=["F. Bensouda"],
+        ),
+    ]
+    import_files(store, write_json(tmp_path / "r.json", records))
+    (hit,) = store.search("prosecutor")
+    assert hit.snippet == "F. Bensouda · Fatou Bensouda · [Prosecutor] · Person"
+    # The index holds the words alone: the break is in no entry, so none is out of date.
+    assert store.search("·") == [] and store.verify() == []
+
+
+def test_a_snippet_neither_opens_nor_closes_on_a_field_break():
+    words = " · ".join(f"field{n} words" for n in range(40))
+    cut = snippet(f" · {words} · ·  · ", ["field30"], ("[", "]"))
+    assert cut.startswith("…") and cut.endswith("…") and "[field30]" in cut
+    assert not cut.startswith("…·") and not cut.endswith("·…") and "· ·" not in cut
+    assert snippet("· one · · two ·", ["two"], ("[", "]")) == "one · [two]"

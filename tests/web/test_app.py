@@ -322,7 +322,8 @@ def _declared_query(dependant: Dependant) -> set[str]:
 
 def test_openapi_declares_every_query_parameter_a_route_reads(demo_store, monkeypatch):
     """Each route is called once while every read of the query string is noted; whatever a
-    route reads must be declared, so that OpenAPI lists it and clients can know it."""
+    route reads must be declared, so that OpenAPI lists it and clients can know it. A route
+    that reads every parameter reads them to refuse one it does not declare."""
     read: set[str] = set()
 
     def noting(method_name: str) -> Callable[..., Any]:
@@ -356,7 +357,15 @@ def test_openapi_declares_every_query_parameter_a_route_reads(demo_store, monkey
                     assert in_spec == declared, route.path
             for method in route.methods:
                 read.clear()
-                httpx.request(method, url + route.path.format(**SAMPLE_PATH_PARAMETERS))
+                path = url + route.path.format(**SAMPLE_PATH_PARAMETERS)
+                httpx.request(method, path)
+                if "*every parameter*" in read:
+                    read.discard("*every parameter*")
+                    noted = set(read)
+                    refused = httpx.request(method, path, params={"undeclared": "1"}, timeout=20)
+                    assert refused.status_code == 400, route.path
+                    read.clear()
+                    read.update(noted)
                 assert read <= declared, (route.path, read - declared)
                 reading += bool(read)
         assert reading >= 6  # the incident, timeline and search pages and their API twins

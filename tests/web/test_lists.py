@@ -10,6 +10,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
+from coercionwatch.model.facets import sort_name
 from coercionwatch.publish.pages.lists import list_page
 from coercionwatch.publish.view import PublicView
 from coercionwatch.store.listing import Listing
@@ -90,6 +91,37 @@ def test_bad_list_parameters_are_named(client):
         assert answer.json()["error"][0]["loc"] == ["query", name]
 
 
+def test_an_unknown_parameter_is_named_with_those_a_page_takes(client):
+    answer = client.get("/api/measures", params={"type": "designation", "nonsense": "1"})
+    assert answer.status_code == 400
+    (error,) = answer.json()["error"]
+    assert error["loc"] == ["query", "nonsense"] and "nonsense" not in error["allowed"]
+    assert {"type", "country", "from", "to", "q", "sort", "after", "size"} <= set(error["allowed"])
+    page = client.get("/measures?contry=FR")
+    assert page.status_code == 400
+    assert "This page takes no parameter &#39;contry&#39;. It takes: type, status" in page.text
+    for url in ("/api/search?q=person&kind=actor&sort=name", "/api/timeline?type=threat"):
+        assert client.get(url).status_code == 400, url
+    # A cache-buster, and the size a page's download link keeps, are taken.
+    assert client.get("/api/measures?_=1712345678").status_code == 200
+    assert client.get("/measures.csv?type=threat&size=10").status_code == 200
+    assert client.get("/api/search?q=person&_ts=1").status_code == 200
+
+
+def test_a_country_in_lower_case_is_the_same_code(client):
+    for path, upper, lower in (
+        ("/api/actors", "CA", "ca"),
+        ("/api/measures", "FR", "fr"),
+        ("/api/measures", "FR", " Fr "),
+    ):
+        wanted = client.get(path, params={"country": upper}).json()
+        asked = client.get(path, params={"country": lower}).json()
+        assert wanted["count"] > 0 and asked["count"] == wanted["count"]
+        assert [r["id"] for r in asked["records"]] == [r["id"] for r in wanted["records"]]
+        chosen = [v for v in asked["facets"]["country"]["values"] if v["selected"]]
+        assert [v["value"] for v in chosen] == [upper]
+
+
 def test_search_pages_and_counts_by_kind(client):
     first = client.get("/api/search", params={"q": "person"}).json()
     kinds = {f["value"]: f["count"] for f in first["facets"]["kind"]}
@@ -113,3 +145,17 @@ def test_a_kind_with_no_dates_is_listed_by_name(client):
         s["name"] for s in first["sorts"]
     }
     assert client.get("/api/measures").json()["sort"] == "date"
+
+
+@pytest.mark.parametrize("kind", ["measures", "responses", "actors", "incidents", "sources"])
+def test_sorting_by_name_follows_the_titles_on_the_cards(demo_store, kind):
+    """The name a list sorts by is the title its cards show (a measure's names its target,
+    where its stored title names her id), case and accents folded."""
+    client = TestClient(create_app(demo_store, site=SITE))
+    titles, url = [], f"/api/{kind}?sort=name&size=7"
+    while url:
+        answer = client.get(url).json()
+        titles += [r["title"] for r in answer["records"]]
+        url = answer["nextUrl"] and f"/api/{kind}" + answer["nextUrl"]
+    assert len(titles) > 7
+    assert titles == sorted(titles, key=sort_name)

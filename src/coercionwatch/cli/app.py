@@ -69,6 +69,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 export_app = typer.Typer(
     cls=ProgramGroup, help="Write records out: one incident, or everything.", no_args_is_help=True
@@ -331,12 +332,25 @@ def demo(author: AuthorOption = None) -> None:
         )
         states = load_states(store)
         counts = store.count()
-    console.print(
-        f"Reference case: {summary.created} added, {summary.kept} kept; states: "
-        f"{states.created} added, {states.kept} kept (records already here are never "
-        "overwritten)."
-    )
+    console.print(_loaded("Reference case", summary.created, summary.kept))
+    console.print(_loaded("States of the world", states.created, states.kept))
+    if summary.kept or states.kept:
+        console.print("The demo never overwrites a record, even one corrected or deleted since.")
     console.print(rows_table("records", ["kind", "count"], sorted(counts.items())))
+
+
+def _loaded(what: str, added: int, kept: int) -> str:
+    """What `demo` did with a set of records: those it wrote, and those it found already
+    there and left alone (the states the reference case names, the first time)."""
+
+    def records(n: int) -> str:
+        return f"{n} record" if n == 1 else f"{n} records"
+
+    if not kept:
+        return f"{what}: {records(added)} added."
+    if not added:
+        return f"{what}: nothing added; all {records(kept)} were in the database already."
+    return f"{what}: {records(added)} added; {kept} were in the database already."
 
 
 @export_app.command("incident")

@@ -1,5 +1,6 @@
 """How the program's commands are put together: `--db` before or after the command name,
-and help screens that name values as people do (FILE…, KIND), never as Python types."""
+and help screens that name values as people do (FILE…, KIND), never as Python types, and
+cut no text at any width (Click's plain help, wrapped; Rich's tables cut option names)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class ProgramGroup(TyperGroup):
                 command.params.append(after)
             for parameter in command.params:
                 name_value(parameter)
+            whole_summary(command)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
@@ -71,6 +73,13 @@ def commands_under(command: Any) -> list[Any]:
     for sub_command in getattr(command, "commands", {}).values():
         found.extend(commands_under(sub_command))
     return found
+
+
+def whole_summary(command: Any) -> None:
+    """List a command in its group's help by the whole first paragraph of its help, which
+    the help screen wraps to the terminal: Click would cut it at the width left over."""
+    if command.help and not command.short_help:
+        command.short_help = " ".join(command.help.split("\n\n")[0].split())
 
 
 def name_value(parameter: Any) -> None:

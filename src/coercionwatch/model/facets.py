@@ -7,17 +7,23 @@ indexed queries whatever the size of the record.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import yaml
 
-from .kinds import KINDS
+from .kinds import KINDS, annotation_of, field_name
+from .labels import label
 from .states import regional_group
+from .types import CountryCode, Jurisdiction
 from .vocabulary import SAFE_LOADER
+
+if TYPE_CHECKING:
+    from .records import Record
 
 FacetValue = tuple[str, str, str | None]
 """(facet, value, kind of the record the value names, or None)."""
@@ -81,6 +87,24 @@ def via_fields(kind: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.via for f in facets_of(kind).values() if f.via))
 
 
+def holds_codes(kind: str, facet: Facet) -> bool:
+    """Whether the facet's values are ISO country codes (or jurisdictions), which are
+    written in capitals: a filter asked in lower case means the same code."""
+    if facet.regions:
+        return False  # read from codes, but its values are regional groups
+    owner = KINDS[KINDS[kind].references[facet.via]] if facet.via else KINDS[kind]
+    infos = [owner.model_fields.get(field_name(owner, path)) for path in facet.fields]
+    return bool(infos) and all(
+        info is not None and _holds_codes(annotation_of(info)) for info in infos
+    )
+
+
+def _holds_codes(annotation: Any) -> bool:
+    if annotation in (CountryCode, Jurisdiction):
+        return True
+    return any(_holds_codes(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
 def values_at(body: Mapping[str, Any], path: str) -> list[Any]:
     """The values at a dotted path of a stored body, lists flattened."""
     found: list[Any] = [body]
@@ -136,3 +160,29 @@ def column_values(kind: str, values: list[FacetValue]) -> dict[str, str]:
             first = next((v for name, v, _ in values if name == facet.name), "")
             chosen[facet.column] = first
     return chosen
+
+
+def readable_name(record: Record, related: Mapping[str, Mapping[str, Any]]) -> str:
+    """The name a reader sees on a record's card, as `publish.view.title_of` writes it: a
+    measure by its type's label and its target's name, a response by its actor's name and
+    its stance's label; `related` holds the bodies its `via` fields point at, by field (an
+    absent one is named by its id)."""
+    if record.kind == "measure":
+        what = label("measure", "type", record.type)  # type: ignore[attr-defined]
+        return f"{what}: {_name(related, 'target', record.target)}"  # type: ignore[attr-defined]
+    if record.kind == "response":
+        who = _name(related, "actor", record.actor)  # type: ignore[attr-defined]
+        return f"{who}: {label('response', 'stance', record.stance).lower()}"  # type: ignore[attr-defined]
+    return record.heading()
+
+
+def _name(related: Mapping[str, Mapping[str, Any]], field: str, record_id: str) -> str:
+    name = related.get(field, {}).get("name")
+    return name if isinstance(name, str) else record_id
+
+
+def sort_name(name: str) -> str:
+    """A name as lists sort it: case and accents folded away, so that `émile` and `Emile`
+    sit together, before `Zoe`, and both databases order it alike by its bytes."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -26,7 +26,7 @@ from coercionwatch.model import (
 )
 
 from .answers import answer_row
-from .facets import derive_rows, shown_verdict
+from .facets import Stated, derive_rows, shown_verdict
 from .journal import CHANGES, DECISIONS, ChainFault
 from .schema import answers, facets, journal, proposals, records, refs, versions
 from .search import record_text
@@ -89,7 +89,7 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
         batch = rows[start : start + BATCH]
         bodies = _bodies(connection, batch)
         stored_refs = _refs(connection, batch)
-        stated: list[tuple[int, str, dict[str, Any], str | None]] = []
+        stated: list[Stated] = []
         answering: dict[int, dict[str, Any]] = {}
         for row in batch:
             key = (row.kind, row.id)
@@ -114,7 +114,7 @@ def check_derived(connection: Connection) -> Iterator[ChainFault]:
             for path, to_kind, target in sorted(have - wanted):
                 yield _fault(key, f"refs holds a pointer it lacks: {path} → {to_kind} {target!r}")
             index.append((row.pk, row.kind, row.id, record.heading(), record_text(record)))
-            stated.append((row.pk, row.kind, stored_body(record), record.when()))
+            stated.append((row.pk, record, stored_body(record)))
             if (answer := answer_row(row.pk, record)) is not None:
                 answering[row.pk] = answer
         yield from _compare_facets(connection, batch, stated)
@@ -160,7 +160,7 @@ def _compare_columns(row: Any, record: Any) -> Iterator[ChainFault]:
 def _compare_facets(
     connection: Connection,
     batch: list[Any],
-    stated: list[tuple[int, str, dict[str, Any], str | None]],
+    stated: list[Stated],
 ) -> Iterator[ChainFault]:
     """Each live record's facet rows and sort columns against what `model.facets` derives."""
     wanted_rows, columns = derive_rows(connection, stated)

@@ -15,7 +15,14 @@ from sqlalchemy import and_, bindparam, delete, exists, select, tuple_
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import KINDS, Key, Record, load_record, stored_body
-from coercionwatch.model.facets import FacetValue, column_values, facet_values, via_fields
+from coercionwatch.model.facets import (
+    FacetValue,
+    column_values,
+    facet_values,
+    readable_name,
+    sort_name,
+    via_fields,
+)
 
 from .schema import facets, keyed, records, refs, stored_version, versions
 
@@ -23,6 +30,9 @@ CHUNK = 500
 
 FacetRow = tuple[int, str, str, str, str | None]
 """(record pk, facet, value, kind, points_to): a row of the facet table, less `shown`."""
+
+Stated = tuple[int, Record, dict[str, Any]]
+"""(record pk, record, its body as stored): what facets and sort columns are derived from."""
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -57,18 +67,23 @@ def _via_keys(kind: str, body: Mapping[str, Any]) -> dict[str, Key]:
 
 
 def derive_rows(
-    connection: Connection, stated: list[tuple[int, str, dict[str, Any], str | None]]
+    connection: Connection, stated: list[Stated]
 ) -> tuple[list[FacetRow], dict[int, dict[str, str]]]:
-    """Facet rows and sort columns of records given as (pk, kind, stated body, date)."""
-    wanted = {key for _, kind, body, _ in stated for key in _via_keys(kind, body).values()}
+    """Facet rows and sort columns of these records. The name a list sorts by reads the
+    same actors as the `via` facets (a measure's target), so it follows them too."""
+    wanted = {key for _, r, body in stated for key in _via_keys(r.kind, body).values()}
     bodies = related_bodies(connection, wanted)
     rows: list[FacetRow] = []
     columns: dict[int, dict[str, str]] = {}
-    for pk, kind, body, when in stated:
+    for pk, record, body in stated:
+        kind = record.kind
         related = {f: bodies[key] for f, key in _via_keys(kind, body).items() if key in bodies}
-        values: list[FacetValue] = list(facet_values(kind, body, when, related))
+        values: list[FacetValue] = list(facet_values(kind, body, record.when(), related))
         rows.extend((pk, name, value, kind, points) for name, value, points in values)
-        columns[pk] = column_values(kind, values)
+        columns[pk] = {
+            **column_values(kind, values),
+            "sort_name": sort_name(readable_name(record, related)),
+        }
     return rows, columns
 
 
@@ -77,8 +92,7 @@ def write_facets(connection: Connection, written: list[tuple[int, Record, dict[s
     stated body); then those of records whose facets read an actor among them."""
     if not written:
         return
-    stated = [(pk, r.kind, body, r.when()) for pk, r, body in written]
-    _replace(connection, stated)
+    _replace(connection, written)
     actors = [(r.kind, r.id) for _, r, _ in written if r.kind == "actor"]
     if actors:
         done = {pk for pk, _, _ in written}
@@ -88,9 +102,7 @@ def write_facets(connection: Connection, written: list[tuple[int, Record, dict[s
     )
 
 
-def _replace(
-    connection: Connection, stated: list[tuple[int, str, dict[str, Any], str | None]]
-) -> None:
+def _replace(connection: Connection, stated: list[Stated]) -> None:
     if not stated:
         return
     rows, columns = derive_rows(connection, stated)
@@ -108,16 +120,17 @@ def _replace(
     connection.execute(
         records.update()
         .where(records.c.pk == bindparam("pk_"))
-        .values(type=bindparam("type_"), status=bindparam("status_")),
-        [{"pk_": pk, "type_": c["type"], "status_": c["status"]} for pk, c in columns.items()],
+        .values(type=bindparam("type_"), status=bindparam("status_"), sort_name=bindparam("name_")),
+        [
+            {"pk_": pk, "type_": c["type"], "status_": c["status"], "name_": c["sort_name"]}
+            for pk, c in columns.items()
+        ],
     )
     sync_shown(connection, pks=pks, keys=[])
 
 
-def _readers_of(
-    connection: Connection, actors: list[Key]
-) -> list[tuple[int, str, dict[str, Any], str | None]]:
-    """Records whose `via` facets read one of these actors, as (pk, kind, body, date)."""
+def _readers_of(connection: Connection, actors: list[Key]) -> list[Stated]:
+    """Records whose `via` facets (and sort names) read one of these actors."""
     paths = sorted({(kind, field) for kind in KINDS for field in via_fields(kind)})
     if not paths:
         return []
@@ -138,7 +151,7 @@ def _readers_of(
         )
         for row in rows:
             record = load_record(row.kind, orjson.loads(row.body))
-            found.append((row.pk, row.kind, stored_body(record), record.when()))
+            found.append((row.pk, record, stored_body(record)))
     return found
 
 
@@ -187,7 +200,9 @@ def sync_shown(connection: Connection, *, pks: list[int], keys: list[Key]) -> No
 def forget_facets(connection: Connection, pk: int) -> None:
     """A deleted record has no facets."""
     connection.execute(delete(facets).where(facets.c.record_pk == pk))
-    connection.execute(records.update().where(records.c.pk == pk).values(type="", status=""))
+    connection.execute(
+        records.update().where(records.c.pk == pk).values(type="", status="", sort_name="")
+    )
 
 
 def rebuild_facets(connection: Connection) -> None:
@@ -199,10 +214,10 @@ def rebuild_facets(connection: Connection) -> None:
         .where(records.c.deleted.is_(False))
         .order_by(records.c.pk)
     )
-    batch: list[tuple[int, str, dict[str, Any], str | None]] = []
+    batch: list[Stated] = []
     for row in connection.execute(query).all():
         record = load_record(row.kind, orjson.loads(row.body))
-        batch.append((row.pk, row.kind, stored_body(record), record.when()))
+        batch.append((row.pk, record, stored_body(record)))
         if len(batch) == CHUNK:
             _replace(connection, batch)
             batch = []

@@ -26,13 +26,18 @@ from .search import matching_pks
 SORTS: dict[str, Any] = {
     # '' written into the statement, not bound: only then is it the indexed expression.
     "date": func.coalesce(records.c.date, literal_column("''")),
-    "name": records.c.title,
+    "name": records.c.sort_name,
     "type": records.c.type,
     "status": records.c.status,
 }
-"""What a list sorts by; each matches an index of migration 0005, so sorting reads in order."""
+"""What a list sorts by; each matches a listing index (`migrations/listing.py`), so sorting
+reads in order. `name` is the name a reader sees, folded (`records.sort_name`)."""
 
-DESCENDING_FIRST = frozenset({"date"})
+ORDERS: dict[str, Any] = {**SORTS, "updated": records.c.updated_at}
+"""What a page may be ordered by: the readers' sorts, and when each record last changed
+(the feed, newest change first; it reads ix_records_updated across kinds)."""
+
+DESCENDING_FIRST = frozenset({"date", "updated"})
 """Sorts whose natural order is newest first; the others go A to Z."""
 
 FACET_CHOICES = 10
@@ -153,7 +158,7 @@ def _last_day(date: Any) -> Any:
 
 def page(connection: Connection, listing: Listing) -> tuple[list[StoredRecord], str | None]:
     """One page of the list, and the token of the page after it (None on the last)."""
-    key = SORTS[listing.sort]
+    key = ORDERS[listing.sort]
     conditions = _matching(connection, listing)
     # One kind: its listing index is in (sort, id) order after the kind, so the edge is
     # (sort, id) and the page is an index range. Several kinds add the kind to the edge.

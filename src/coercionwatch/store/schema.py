@@ -39,13 +39,16 @@ records = Table(
     Column("withheld", Boolean, nullable=False, default=False),
     Column("type", String(64), nullable=False, server_default=""),
     Column("status", String(64), nullable=False, server_default=""),
+    Column("sort_name", Text, nullable=False, server_default=""),
     UniqueConstraint("kind", "id", name="uq_records_kind_id"),
 )
 """The current version of each record: a pointer into `versions` plus what lists sort by.
 `withheld` is the public projection's verdict (`model.withheld_set`): restricted, or
 unshowable without something that is. `type` and `status` are the facet values that
-`model/facets.yaml` writes to them ('' where a kind has none). The listing indexes
-(migration 0005) lead with the projection's columns, so a public list is one index range."""
+`model/facets.yaml` writes to them ('' where a kind has none). `sort_name` is the name a
+reader sees on the record's card (`model.facets.readable_name`: a measure's by its target's
+name, not its id), folded for sorting. The listing indexes (migrations 0005 and 0011) lead
+with the projection's columns, so a public list is one index range."""
 
 facets = Table(
     "facets",

@@ -26,6 +26,9 @@ SNIPPET_WORDS = 24
 _SKIPPED_KEYS = frozenset({"id", "slug", "url", "site", "visibility", "sha256"})
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+", re.UNICODE)
+FIELD_BREAK = "·"
+"""Between the fields of a snippet, so that the words of two fields do not read as one
+sentence. Not a word character: the index never sees it, on either database."""
 
 IndexEntry = tuple[int, str, str]
 """(record pk, title, searchable text)"""
@@ -39,9 +42,11 @@ class SearchHit:
     snippet: str
 
 
-def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset()) -> str:
-    """Every human-readable string in a record body, markup removed; the values at the
-    `skipped` field paths (`answers.measure`) and ids are left out."""
+def searchable_text(
+    body: dict[str, Any], skipped: frozenset[str] = frozenset(), *, between: str = " "
+) -> str:
+    """Every human-readable string in a record body, markup removed, joined by `between`;
+    the values at the `skipped` field paths (`answers.measure`) and ids are left out."""
     # Keys in sorted order: the same body gives the same text whatever order its keys came
     # in, as SQLite's contentless index needs to remove an entry it holds. Paths are only
     # followed under parts that hold a skipped field: most of a body needs no path at all.
@@ -65,16 +70,17 @@ def searchable_text(body: dict[str, Any], skipped: frozenset[str] = frozenset())
                     pending.append((inner if inner in within else None, value[key]))
         elif kind is list:
             pending.extend((path, item) for item in reversed(value))
-    return " ".join(parts)[:MAX_INDEXED_CHARS]
+    return between.join(parts)[:MAX_INDEXED_CHARS]
 
 
-def record_text(record: Record, body: dict[str, Any] | None = None) -> str:
+def record_text(record: Record, body: dict[str, Any] | None = None, *, between: str = " ") -> str:
     """The text a record is indexed with, from the record as the model states it (so a
     version written under an older model indexes as it reads); `body` is that statement
     when the caller has it already. Ids of the records it points at are left out, soft
-    pointers too, so no search snippet can name a withheld record."""
+    pointers too, so no search snippet can name a withheld record. A snippet's text puts
+    a `FIELD_BREAK` `between` fields; the index's, a space."""
     stated = stored_body(record) if body is None else body
-    return searchable_text(stated, _pointer_paths(type(record)))
+    return searchable_text(stated, _pointer_paths(type(record)), between=between)
 
 
 @cache
@@ -131,8 +137,12 @@ def query_words(query: str) -> list[str]:
 
 
 def snippet(body: str, words: list[str], marks: tuple[str, str]) -> str:
-    """A window of the text around the first matching word, matches marked."""
-    tokens = body.split()
+    """A window of the text around the first matching word, matches marked; a field break
+    neither opens nor closes it, nor comes twice in a row (a field of spaces only)."""
+    tokens: list[str] = []
+    for token in body.split():
+        if token != FIELD_BREAK or (tokens and tokens[-1] != FIELD_BREAK):
+            tokens.append(token)
     prefixes = tuple(w.casefold() for w in words)
 
     def matches(token: str) -> bool:
@@ -145,6 +155,10 @@ def snippet(body: str, words: list[str], marks: tuple[str, str]) -> str:
     first = next((i for i, token in enumerate(tokens) if matches(token)), 0)
     start = max(0, first - SNIPPET_WORDS // 3)
     window = tokens[start : start + SNIPPET_WORDS]
+    while window and window[0] == FIELD_BREAK:
+        window = window[1:]
+    while window and window[-1] == FIELD_BREAK:
+        window = window[:-1]
     marked = [_WORD.sub(mark, token) for token in window]
     head = "…" if start else ""
     tail = "…" if start + SNIPPET_WORDS < len(tokens) else ""
@@ -232,7 +246,9 @@ def search(
     for row in connection.execute(text(sql), params):
         # The snippet is for people: vocabulary terms read as their labels, not as codes.
         record = load_record(row.kind, orjson.loads(row.body))
-        body = record_text(record, labelled(row.kind, stored_body(record)))
+        body = record_text(
+            record, labelled(row.kind, stored_body(record)), between=f" {FIELD_BREAK} "
+        )
         hits.append(SearchHit(row.kind, row.id, row.title, snippet(body, words, marks)))
     return hits
 

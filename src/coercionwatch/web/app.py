@@ -165,7 +165,7 @@ def create_app(store: Store, *, site: str, answer_bytes: int = ANSWER_BYTES) -> 
             return JSONBytes({"error": exc.detail}, status_code=exc.status_code)
         message = exc.detail if isinstance(exc.detail, str) else "The request was not understood."
         if isinstance(exc, BadParameter):
-            message = f"The parameter '{exc.parameter}' is not valid: {exc.message}."
+            message = exc.sentence()
         return html(error_page(exc.status_code, message), exc.status_code)
 
     @app.exception_handler(500)

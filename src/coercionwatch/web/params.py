@@ -1,16 +1,17 @@
 """Query parameters: declared to FastAPI, so OpenAPI lists them, then checked here, so a bad
-one gets a 422 that names it. Empty means 'any'."""
+one gets a 422 that names it, and one the page does not take a 400 that lists those it
+does (`_`-prefixed ones aside, which scripts add to dodge caches). Empty means 'any'."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
-from fastapi import HTTPException, Query
+from fastapi import HTTPException, Query, Request
 
 from coercionwatch.model import KINDS, vocabulary, vocabulary_fields
-from coercionwatch.model.facets import Facet, facets_of
+from coercionwatch.model.facets import Facet, facets_of, holds_codes
 from coercionwatch.model.types import check_partial_date
 from coercionwatch.publish.pages.lists import MAX_PAGE_SIZE, PAGE_SIZE
 from coercionwatch.publish.pages.timeline import EVENT_KINDS, timeline
@@ -26,10 +27,42 @@ MAX_QUERY = 500
 
 
 class BadParameter(HTTPException):
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(422, detail=[{"loc": ["query", name], "msg": message}])
+    status = 422
+
+    def __init__(self, name: str, message: str, **more: object) -> None:
+        super().__init__(self.status, detail=[{"loc": ["query", name], "msg": message, **more}])
         self.parameter = name
         self.message = message
+
+    def sentence(self) -> str:
+        """What an HTML page says about it."""
+        return f"The parameter '{self.parameter}' is not valid: {self.message}."
+
+
+class UnknownParameter(BadParameter):
+    """A parameter the page does not take: mistyped (`?contry=FR`), it would otherwise be
+    ignored, and the reader shown everything as if it had been applied."""
+
+    status = 400
+
+    def __init__(self, name: str, allowed: Sequence[str]) -> None:
+        self.allowed = list(allowed)
+        takes = ", ".join(self.allowed)
+        super().__init__(
+            name, f"not a parameter of this page, which takes: {takes}", allowed=self.allowed
+        )
+
+    def sentence(self) -> str:
+        return (
+            f"This page takes no parameter '{self.parameter}'. It takes: {', '.join(self.allowed)}."
+        )
+
+
+def known_parameters(request: Request, allowed: Sequence[str]) -> None:
+    """Refuse the first parameter given that is not one of `allowed` (nor `_`-prefixed)."""
+    for name in request.query_params:
+        if name not in allowed and not name.startswith("_"):
+            raise UnknownParameter(name, allowed)
 
 
 def optional(value: str | None) -> str | None:
@@ -137,6 +170,8 @@ def facet_value(kind: str, facet: Facet, value: str) -> str:
     vocab = vocabulary_fields(KINDS[owner]).get(facet.fields[0]) if facet.fields else None
     if vocab:
         return term_param(facet.name, value, vocab) or ""
+    if holds_codes(kind, facet):
+        value = value.upper()
     return text_param(facet.name, value) or ""
 
 
@@ -163,8 +198,14 @@ def list_query(kind: str, *, paged: bool = True) -> Callable[..., Listing]:
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind_)
         for name, kind_ in common.items()
     ]
+    declared.append(
+        inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+    )
+    # A download's link keeps the page's size, which it ignores: it takes it all the same.
+    allowed = [*own, "from", "to", "q", "sort", "after", "size"]
 
-    def listing(**given: str | None) -> Listing:
+    def listing(request: Request, **given: str | None) -> Listing:
+        known_parameters(request, allowed)
         filters = tuple(
             (name, facet_value(kind, own[name], value))
             for name in own
@@ -192,6 +233,7 @@ def list_query(kind: str, *, paged: bool = True) -> Callable[..., Listing]:
 
 
 def timeline_query(
+    request: Request,
     kind: Annotated[
         str | None,
         Query(
@@ -205,6 +247,7 @@ def timeline_query(
     after: After = None,
     size: Size = None,
 ) -> Listing:
+    known_parameters(request, ("kind", "from", "to", "actor", "after", "size"))
     return timeline(
         kind=choice_param("kind", kind, EVENT_KINDS),
         date_from=date_param("from", date_from),
@@ -216,6 +259,7 @@ def timeline_query(
 
 
 def search_query(
+    request: Request,
     q: Words = None,
     kind: Annotated[
         str | None,
@@ -224,6 +268,7 @@ def search_query(
     page: Annotated[str | None, Query(description="The page of results, from 1.")] = None,
 ) -> tuple[str | None, str | None, int]:
     """Words to find, a kind to keep to, and the page of results."""
+    known_parameters(request, ("q", "kind", "page"))
     number = optional(page) or "1"
     if not number.isdigit() or not 1 <= int(number) <= 500:
         raise BadParameter("page", "a whole number from 1 to 500")

@@ -1,4 +1,4 @@
-"""The listing schema (migration 0005): facet table, sort columns, listing indexes.
+"""The listing schema (migrations 0005, 0011): facet table, sort columns, listing indexes.
 
 Migration 0004 restates records through the writer of today, which writes facets, so it
 adds this schema first when it is missing; 0005 then adds whatever is still missing and
@@ -10,7 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-LIST_SORTS = {"date": "coalesce(date, '')", "title": "title", "type": "type", "status": "status"}
+LIST_SORTS = {
+    "date": "coalesce(date, '')",
+    "name": "sort_name",
+    "type": "type",
+    "status": "status",
+}
 """Each listing index's sort expression, after the projection's columns and the kind."""
 
 
@@ -22,6 +27,8 @@ def add_listing_schema() -> None:
             op.add_column(
                 "records", sa.Column(name, sa.String(64), nullable=False, server_default="")
             )
+    if "sort_name" not in present:
+        op.add_column("records", sa.Column("sort_name", sa.Text, nullable=False, server_default=""))
     if not inspector.has_table("facets"):
         op.create_table(
             "facets",
@@ -44,4 +51,9 @@ def add_listing_schema() -> None:
     op.execute(
         "CREATE INDEX IF NOT EXISTS ix_records_timeline ON records"
         " (visibility, withheld, deleted, coalesce(date, ''), kind, id)"
+    )
+    # The feed lists measures and responses by when they last changed.
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_records_updated ON records"
+        " (visibility, withheld, deleted, updated_at, kind, id)"
     )
