@@ -112,6 +112,19 @@ def test_bad_parameters_are_named(client, params, name):
     assert page.status_code == 422 and f"The parameter &#39;{name}&#39;" in page.text
 
 
+def test_an_unknown_parameter_is_refused_on_every_coverage_route(client):
+    wave = client.get("/api/coverage").json()["waves"][0]["id"]
+    for path in ("/api/coverage", f"/api/coverage/{wave}"):
+        answer = client.get(path, params={"asof": "2025-06-01"})
+        assert answer.status_code == 400, path
+        assert answer.json()["error"][0]["allowed"] == ["as_of", "within"]
+    for path in ("/coverage.csv", f"/coverage/{wave}/map.csv", f"/coverage/{wave}"):
+        page = client.get(path, params={"asof": "2025-06-01"})
+        assert page.status_code == 400, path
+        assert "no parameter &#39;asof&#39;. It takes: as_of, within" in page.text, path
+    assert client.get("/coverage?_=1").status_code == 200
+
+
 def test_an_unknown_wave_is_a_404(client):
     page = client.get("/coverage/us-eo14203-1999-01-01")
     assert page.status_code == 404 and "<main" in page.text and "No wave" in page.text

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from typing import Annotated, TypeVar
 
 import orjson
-from fastapi import Depends, FastAPI, Query
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,7 +33,7 @@ from coercionwatch.publish.pages.coverage import (
 )
 from coercionwatch.publish.view import PublicView
 
-from .params import BadParameter, optional
+from .params import BadParameter, known_parameters, optional
 
 MAX_WITHIN = 36_500
 
@@ -42,7 +42,11 @@ T = TypeVar("T")
 Viewing = Callable[[], AbstractContextManager[PublicView]]
 
 
+PARAMETERS = ("as_of", "within")
+
+
 def coverage_query(
+    request: Request,
     as_of: Annotated[
         str | None, Query(description="Count only answers given by this day (YYYY-MM-DD).")
     ] = None,
@@ -53,6 +57,7 @@ def coverage_query(
         ),
     ] = None,
 ) -> tuple[dt.date | None, int | None]:
+    known_parameters(request, PARAMETERS)
     day = optional(as_of)
     days = optional(within)
     if day is not None:
