@@ -135,6 +135,15 @@ def test_search_pages_and_counts_by_kind(client):
     )
 
 
+def test_a_page_past_the_last_says_which_is_the_last(client):
+    past = client.get("/api/search", params={"q": "person", "page": 9}).json()
+    assert past["hits"] == [] and past["pages"] == -(-past["count"] // 20) >= 2
+    assert past["previousUrl"] == f"?q=person&page={past['pages']}"
+    page = client.get("/search", params={"q": "person", "page": 9}).text
+    assert f"there is no page 9, the last is page {past['pages']}" in page
+    assert ", page 2<" in client.get("/search", params={"q": "person", "page": 2}).text
+
+
 def test_a_kind_with_no_dates_is_listed_by_name(client):
     # Actors have no date of their own: their list runs A to Z, and offers no date order.
     first = client.get("/api/actors", params={"size": 100}).json()

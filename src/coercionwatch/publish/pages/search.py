@@ -46,6 +46,7 @@ def search_page(
                 }
             )
     count = by_kind.get(kind, 0) if kind else sum(by_kind.values())
+    pages = -(-count // PER_PAGE)
 
     def link(**changes: Any) -> str:
         params = {"q": query, "kind": kind, "page": number} | changes
@@ -56,6 +57,7 @@ def search_page(
         "kind": kind,
         "page": number,
         "count": count,
+        "pages": pages,
         "hits": shown,
         "facets": {
             "kind": [
@@ -70,7 +72,8 @@ def search_page(
             ]
         },
         "nextUrl": link(page=number + 1) if number * PER_PAGE < count else None,
-        "previousUrl": link(page=number - 1) if number > 1 else None,
+        # Past the last page (an old link, a hand-typed number), back leads to the last one.
+        "previousUrl": link(page=min(number - 1, max(pages, 1))) if number > 1 else None,
     }
     return Page("search.html", "Search", "search", data)
 
