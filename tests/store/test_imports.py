@@ -141,3 +141,21 @@ def test_a_reference_to_an_invalid_record_names_it(store, tmp_path):
         f"refers to actor 'ghost', which failed validation ({path}:3; see there)"
     )
     assert "not in the record" not in pointer.message
+
+
+def test_a_large_import_is_planned_for_the_size_it_reaches(store, tmp_path):
+    """PostgreSQL's statistics say the tables hold one record (autovacuum analysed them
+    after the first import); an import of thousands refreshes them as it goes, or its later
+    statements are planned for one record (a scan of every record per facet row)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's statistics are refreshed after the import (Store._analyze)")
+    import_files(store, write_lines(tmp_path / "one.jsonl", [actor("only-one")]))
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE records")
+    people = [actor(f"person-{n:05d}") for n in range(3_000)]
+    assert import_files(store, write_lines(tmp_path / "many.jsonl", people)).created == 3_000
+    with store.engine.connect() as connection:
+        estimate = connection.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = 'records'::regclass"
+        ).scalar_one()
+    assert estimate >= 2_000
