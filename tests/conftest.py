@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,6 +50,71 @@ def postgres_schema(prefix: str = "t") -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _schema_of(location: str) -> str:
+    found = re.search(r"search_path%3D(\w+)", location)
+    assert found, location
+    return found[1]
+
+
+class DatabaseTemplate:
+    """A database filled once per test session and backend, copied into each test's fresh
+    database: filling it the way the tests do (importing the reference case, say) costs
+    0.7 s on SQLite and 2 s on PostgreSQL a test, a copy a few milliseconds. A SQLite copy
+    is the file; a PostgreSQL one is pg_dump's text of the filled schema, run in the
+    test's schema."""
+
+    def __init__(self, folder: Path, fill: Callable[[str], None]) -> None:
+        """`fill` fills the database at a location."""
+        self.folder = folder
+        self.fill = fill
+        self.sqlite: Path | None = None
+        self.postgresql: str | None = None
+
+    def copy_to(self, database: str) -> None:
+        if "://" not in database:
+            shutil.copyfile(self._sqlite_file(), database)
+            return
+        script = self._postgresql_script().replace("{schema}", _schema_of(database))
+        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+            connection.execute(script)
+
+    def _sqlite_file(self) -> Path:
+        if self.sqlite is None:
+            path = self.folder / "template.db"
+            self.fill(str(path))
+            assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+            self.sqlite = path
+        return self.sqlite
+
+    def _postgresql_script(self) -> str:
+        if self.postgresql is None:
+            with postgres_schema("template") as location:
+                self.fill(location)
+                schema = _schema_of(location)
+                dumped = subprocess.run(
+                    [
+                        "pg_dump",
+                        f"--schema={schema}",
+                        "--no-owner",
+                        "--no-privileges",
+                        "--inserts",
+                        "--rows-per-insert=500",
+                        PG_ADMIN,
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            # The schema exists already; psql's meta-commands (\restrict) are not SQL.
+            lines = [
+                line
+                for line in dumped.splitlines()
+                if not line.startswith(("CREATE SCHEMA ", "\\"))
+            ]
+            self.postgresql = "\n".join(lines).replace(schema, "{schema}")
+        return self.postgresql
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

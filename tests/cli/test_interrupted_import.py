@@ -9,10 +9,13 @@ import time
 from coercionwatch.store import Store
 from tests.helpers import actor, write_lines
 
+BIG = 25_000
+"""Enough actors that the import is still writing (several seconds) when it is killed."""
+
 
 def test_killing_an_import_midway_writes_nothing(database, tmp_path):
     before = write_lines(tmp_path / "before.jsonl", [actor("already-there")])
-    big = write_lines(tmp_path / "big.jsonl", [actor(f"person-{n:06d}") for n in range(60_000)])
+    big = write_lines(tmp_path / "big.jsonl", [actor(f"person-{n:06d}") for n in range(BIG)])
     program = [sys.executable, "-m", "coercionwatch.cli", "--db", database, "import"]
     subprocess.run([*program, str(before)], check=True, capture_output=True)
 
@@ -33,7 +36,7 @@ def test_killing_an_import_midway_writes_nothing(database, tmp_path):
         assert store.verify() == []
         assert [e.entry.seq for e in store.history("actor", "already-there")] == [1]
     finished = subprocess.run([*program, str(big), "--json"], capture_output=True, check=True)
-    assert b'"created": 60000' in finished.stdout
+    assert f'"created": {BIG}'.encode() in finished.stdout
 
 
 def _writing(database: str) -> bool:

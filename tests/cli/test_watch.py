@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from coercionwatch.cli.app import app
 from coercionwatch.store import Store
-from tests.conftest import SHARED
+from tests.conftest import SHARED, DatabaseTemplate
 from tests.helpers import never_blocking, webhook_server
 
 LISTS = SHARED / "data" / "sanctions"
@@ -37,9 +39,20 @@ def _list_folder(tmp_path, name, *, add=(), drop=(), replace=None):
     return folder
 
 
+def _demo(database: str) -> None:
+    result = CliRunner().invoke(app, ["--db", database, "demo"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> DatabaseTemplate:
+    return DatabaseTemplate(tmp_path_factory.mktemp("demo"), _demo)
+
+
 @pytest.fixture
-def demo(cli):
-    assert cli("demo").exit_code == 0
+def demo(cli, database, demo_database):
+    """`coercionwatch demo` as it leaves the database."""
+    demo_database.copy_to(database)
     return cli
 
 

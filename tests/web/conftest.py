@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from coercionwatch.publish.site import build_site
 from coercionwatch.reference import reference_files
 from coercionwatch.store import Store
 from coercionwatch.web import create_app
+from tests.conftest import DatabaseTemplate, postgres_schema
 
 SITE = "https://coercion.test"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -45,10 +47,21 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-@pytest.fixture
-def demo_store(database: str) -> Iterator[Store]:
+def import_reference_case(database: str) -> None:
     with Store.open(database) as store:
         store.import_records(read_records(reference_files()), author="test")
+
+
+@pytest.fixture(scope="session")
+def reference_case(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTemplate:
+    return DatabaseTemplate(tmp_path_factory.mktemp("reference-case"), import_reference_case)
+
+
+@pytest.fixture
+def demo_store(database: str, reference_case: DatabaseTemplate) -> Iterator[Store]:
+    """The reference case as `import` leaves it, in this test's own database."""
+    reference_case.copy_to(database)
+    with Store.open(database) as store:
         yield store
 
 
@@ -141,11 +154,42 @@ def tracker() -> Iterator[Tracker]:
         httpd.server_close()
 
 
+@pytest.fixture(scope="session")
+def reference_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The static site of the reference case, built once a backend (`static_site`)."""
+    return {}
+
+
 @pytest.fixture
-def static_site(demo_store: Store, tmp_path: Path) -> Path:
+def static_site(
+    database: str,
+    reference_case: DatabaseTemplate,
+    reference_sites: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+) -> Path:
+    """The static site of the reference case, this test's own copy: built once a backend
+    from a copy of the reference case of its own (about 5 s on PostgreSQL), copied here."""
+    backend = "postgresql" if "://" in database else "sqlite"
+    if backend not in reference_sites:
+        built = tmp_path_factory.mktemp(f"site-{backend}") / "site"
+        with _another_database(database, tmp_path_factory) as location:
+            reference_case.copy_to(location)
+            with Store.open(location) as store:
+                build_site(store, built, site=SITE)
+        reference_sites[backend] = built
     folder = tmp_path / "site"
-    build_site(demo_store, folder, site=SITE)
+    shutil.copytree(reference_sites[backend], folder)
     return folder
+
+
+@contextmanager
+def _another_database(like: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if "://" in like:
+        with postgres_schema("site") as location:
+            yield location
+    else:
+        yield str(tmp_path_factory.mktemp("site-db") / "record.db")
 
 
 @pytest.fixture

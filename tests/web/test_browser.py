@@ -37,14 +37,12 @@ def _url(base: str, path: str, static: bool) -> str:
 
 
 @pytest.fixture(params=["server", "static"])
-def site(request, demo_store, tmp_path):
+def site(request, demo_store):
     """(base URL, whether it is the static copy) for the reference case."""
     if request.param == "server":
         yield from ((url, False) for url in serve_app(demo_store))
         return
-    folder = tmp_path / "site"
-    build_site(demo_store, folder, site=SITE)
-    yield from ((url, True) for url in serve_folder(folder))
+    yield from ((url, True) for url in serve_folder(request.getfixturevalue("static_site")))
 
 
 def test_from_home_to_an_incident_and_its_citation(page, site):
