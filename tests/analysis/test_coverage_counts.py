@@ -3,10 +3,10 @@ written since, and the public rows hold nothing the public projection does not s
 
 import orjson
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import create_engine, delete, select, update
 
 from coercionwatch.analysis.coverage import coverage, report_json
-from coercionwatch.store import counts
+from coercionwatch.store import Store, counts
 from coercionwatch.store.schema import coverage_counts
 from tests.analysis.test_coverage import CASE, A, B, _response, _state
 from tests.helpers import write_records
@@ -183,3 +183,20 @@ def test_a_count_made_before_a_write_is_not_kept(case):
         kept = counts.keep_counts(connection, seen, True, "d" * 64, [(B, "m-b", "{}")])
     assert not kept
     assert _rows(case) == {}
+
+
+def test_a_database_that_takes_no_write_is_counted_all_the_same(tmp_path):
+    path = tmp_path / "record.db"
+    with Store.open(str(path)) as opened:
+        write_records(opened, *CASE)
+        expected = _report(opened)
+        with opened.engine.begin() as connection:
+            connection.execute(delete(coverage_counts))
+    read_only = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        with read_only.connect() as connection:
+            assert report_json(coverage(connection)) == expected
+    finally:
+        read_only.dispose()
+    with Store.open(str(path)) as opened:
+        assert _rows(opened) == {}

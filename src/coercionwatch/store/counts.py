@@ -10,10 +10,11 @@ state that a writer has since changed is never kept.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import delete, exc, func, select, tuple_
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Record
@@ -100,7 +101,13 @@ def keep_counts(
                 advisory_lock(writing, WRITE_LOCK)
                 if epoch(writing) != seen:
                     return False
-                waves = [wave for wave, _, _ in counted]
+                # A SQLite reader sees the table as its transaction began: rows kept since
+                # by another report, under the same journal, are these and stay as they are.
+                present = stored_counts(writing, public_only, [w for w, _, _ in counted], digest)
+                fresh = [
+                    (w, m, b) for w, m, b in counted if w not in present or present[w].measures != m
+                ]
+                waves = [wave for wave, _, _ in fresh]
                 for start in range(0, len(waves), CHUNK):
                     writing.execute(
                         delete(coverage_counts).where(
@@ -108,18 +115,33 @@ def keep_counts(
                             coverage_counts.c.wave.in_(waves[start : start + CHUNK]),
                         )
                     )
-                writing.execute(
-                    coverage_counts.insert(),
-                    [
-                        {"projection": side, "wave": w, "measures": m, "digest": digest, "body": b}
-                        for w, m, b in counted
-                    ],
-                )
-    except Exception as error:
-        if is_lock_timeout(error):
-            return False  # a long write holds the lock: the next report keeps them
+                if fresh:
+                    writing.execute(
+                        coverage_counts.insert(),
+                        [
+                            {
+                                "projection": side,
+                                "wave": w,
+                                "measures": m,
+                                "digest": digest,
+                                "body": b,
+                            }
+                            for w, m, b in fresh
+                        ],
+                    )
+    except exc.DBAPIError as error:
+        if is_lock_timeout(error) or _read_only(error):
+            return False  # a long write holds the lock, or no write is allowed here
         raise
     return True
+
+
+def _read_only(error: exc.DBAPIError) -> bool:
+    """Whether the database takes no write: a read-only file, or a PostgreSQL standby."""
+    cause = error.orig
+    if isinstance(cause, sqlite3.OperationalError):
+        return cause.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY
+    return getattr(cause, "sqlstate", None) == "25006"  # read_only_sql_transaction
 
 
 def forget_counts(connection: Connection, measures: Iterable[str] | None) -> None:
