@@ -8,7 +8,16 @@ timed twice over: the library call the CLI makes (`analysis.coverage.coverage`, 
 record, every wave) and the whole command, `coercionwatch report coverage --json`, in a
 process of its own, start-up and JSON included. Target: under 1 second.
 
+The library call is timed three ways, each on a copy of the database: cold (the table of
+counted waves emptied before each run), warm (read from it), and after a one-response write
+(each run writes one response, then reports), each run in a connection of its own: a
+SQLite reader sees the table as its transaction began, so one that reports again and again
+counts again and again. With `--vs SRC`, the same three are timed with
+the code at SRC (another checkout's `src`, in a process of its own, on a copy set back to
+migration 0011, which the table came after), and the ratios given.
+
     .venv/bin/python bench/coverage.py
+    .venv/bin/python bench/coverage.py --keep bench/out/coverage.db --vs /tmp/basecode/src
     .venv/bin/python bench/coverage.py --responses 10000 --json
 """
 
@@ -17,7 +26,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,13 +39,13 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from coercionwatch.analysis.coverage import coverage
 from coercionwatch.cli.states import load_states
-from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES
+from coercionwatch.ingest import DEFAULT_MAX_FILE_BYTES, Incoming
+from coercionwatch.model import Location, load_record, stored_body, vocabulary
 from coercionwatch.model import states as reference
-from coercionwatch.model import vocabulary
 from coercionwatch.store import Store
 from coercionwatch.store.schema import records
 from incidents import sentence
@@ -226,6 +237,92 @@ def build(db: Path, folder: Path, measure_count: int, response_count: int) -> fl
     return time.perf_counter() - started
 
 
+EDITED = "response-000042"
+"""The response each run of the write phase edits: its channel, to another."""
+WAYS = ("cold", "warm", "write")
+
+
+def _empty_counts(store: Store) -> None:
+    """Empty the table of counted waves, where the code has one."""
+    with store.engine.begin() as connection:
+        if inspect(connection).has_table("coverage_counts"):
+            connection.exec_driver_sql("DELETE FROM coverage_counts")
+
+
+def _edit_one_response(store: Store) -> None:
+    found = store.get("response", EDITED)
+    assert found is not None, f"the record holds no {EDITED}"
+    body = stored_body(found.record)
+    body["channel"] = next(c for c in terms("channels") if c != body["channel"])
+    record = load_record("response", body)
+    store.import_records([Incoming(record, Location("bench"))], author="bench", reason="bench")
+
+
+def time_ways(db: Path, runs: int) -> dict[str, list[float]]:
+    """`coverage()` for every wave, cold, warm and after a one-response write, `runs` each,
+    with whatever code this process imports (the phases change the database: give a copy)."""
+
+    def report() -> None:
+        with store.reading() as connection:
+            coverage(connection, public_only=True)
+
+    found: dict[str, list[float]] = {}
+    with Store.open(str(db), create=False) as store:
+        report()  # the schema brought up to date and the files read, untimed
+        cold: list[float] = []
+        for _ in range(runs):
+            _empty_counts(store)
+            cold += timed(1, report)
+        found["cold"] = cold
+        found["warm"] = timed(runs, report)
+        written: list[float] = []
+        for _ in range(runs):
+            _edit_one_response(store)
+            written += timed(1, report)
+        found["write"] = written
+    return found
+
+
+def _copy(db: Path, name: str) -> Path:
+    copy = db.with_name(f"{db.stem}-{name}.db")
+    shutil.copyfile(db, copy)
+    return copy
+
+
+def _set_back_to_0011(db: Path) -> None:
+    """The copy as migration 0011 left it: without the table of counted waves."""
+    with Store.open(str(db), create=False) as store, store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS coverage_counts")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0011'")
+
+
+def time_baseline(db: Path, source: Path, runs: int) -> dict[str, list[float]]:
+    """The three ways timed with the code at `source`, in a process of its own."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    command = [sys.executable, __file__, "--time-ways", str(db), "--runs", str(runs)]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
+def compare(db: Path, runs: int, source: Path | None) -> dict[str, dict[str, float]]:
+    """Median seconds of each way, this code's and (with `source`) the baseline's."""
+    figures: dict[str, dict[str, float]] = {}
+    mine = _copy(db, "timed")
+    try:
+        figures["this code"] = {w: statistics.median(t) for w, t in time_ways(mine, runs).items()}
+    finally:
+        mine.unlink()
+    if source is not None:
+        theirs = _copy(db, "baseline")
+        try:
+            _set_back_to_0011(theirs)
+            timed_there = time_baseline(theirs, source, runs)
+            figures["baseline"] = {w: statistics.median(t) for w, t in timed_there.items()}
+        finally:
+            theirs.unlink()
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measures", type=int, default=1_000)
@@ -235,7 +332,14 @@ def main() -> None:
         "--keep", type=Path, help="keep the database here, and time it again if it is there"
     )
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout")
+    parser.add_argument(
+        "--vs", type=Path, help="a baseline's src folder: time it too, on the same database"
+    )
+    parser.add_argument("--time-ways", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.time_ways is not None:  # the baseline's process (`time_baseline`)
+        print(json.dumps(time_ways(args.time_ways, args.runs)))
+        return
     console = Console(stderr=args.json)
     with tempfile.TemporaryDirectory() as folder:
         db = args.keep or Path(folder) / "coverage.db"
@@ -248,7 +352,7 @@ def main() -> None:
                 select(func.count()).where(records.c.kind == "response")
             ).scalar_one()
             report = coverage(connection, public_only=True)
-            library = timed(args.runs, lambda: coverage(connection, public_only=True))
+        ways = compare(db, args.runs, args.vs)
         command = [str(BIN / "coercionwatch"), "--db", str(db), "report", "coverage", "--json"]
         printed: list[bytes] = []
         whole = timed(
@@ -262,9 +366,10 @@ def main() -> None:
         "responses": responses_held,
         "waves": len(report.waves),
         "importSeconds": None if loading is None else round(loading, 1),
-        "librarySeconds": round(statistics.median(library), 3),
+        "librarySeconds": round(ways["this code"]["warm"], 3),
         "commandSeconds": round(statistics.median(whole), 3),
         "jsonWaves": len(shown["waves"]),
+        "ways": {code: {w: round(t, 3) for w, t in found.items()} for code, found in ways.items()},
     }
     table = Table(
         title=(
@@ -275,15 +380,32 @@ def main() -> None:
     for column in ("step", f"median of {args.runs} s", "target"):
         table.add_column(column, justify="right" if column != "step" else "left")
     for step, seconds in (
-        ("coverage() for every wave", figures["librarySeconds"]),
+        ("coverage() for every wave (warm)", figures["librarySeconds"]),
         ("coercionwatch report coverage --json", figures["commandSeconds"]),
     ):
         table.add_row(step, f"{seconds:.3f}", "< 1: " + ("met" if seconds < 1 else "not met"))
     if loading is not None:
         table.add_row("import (once)", f"{loading:.1f}", "")
     console.print(table)
+    console.print(ways_table(ways, args.runs))
     if args.json:
         print(json.dumps(figures))
+
+
+def ways_table(ways: dict[str, dict[str, float]], runs: int) -> Table:
+    table = Table(title=f"coverage() for every wave, median of {runs} s, each on a copy")
+    table.add_column("way")
+    for code in ways:
+        table.add_column(code, justify="right")
+    if "baseline" in ways:
+        table.add_column("ratio", justify="right")
+    labels = {"cold": "cold (table empty)", "warm": "warm", "write": "after a one-response write"}
+    for way in WAYS:
+        cells = [f"{found[way]:.3f}" for found in ways.values()]
+        if "baseline" in ways:
+            cells.append(f"{ways['this code'][way] / ways['baseline'][way]:.2f}")
+        table.add_row(labels[way], *cells)
+    return table
 
 
 if __name__ == "__main__":

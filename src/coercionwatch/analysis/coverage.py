@@ -17,21 +17,24 @@ a date.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
 from typing import Any
 
+import orjson
 from sqlalchemy.engine import Connection
 
 from coercionwatch.model import IN_FORCE, Actor, Countermeasure, Measure, Record
 from coercionwatch.model import states as reference
-from coercionwatch.model.vocabulary import vocabulary
+from coercionwatch.model.vocabulary import vocabularies, vocabulary
 from coercionwatch.model.waves import first_day, last_day, wave_id
+from coercionwatch.store import counts, reader
 from coercionwatch.store import coverage as queries
-from coercionwatch.store import reader
+from coercionwatch.store.journal import ChainFault
 from coercionwatch.store.writer import fewer_collections
 
 from .checklist import Answering, Step, checked_steps, checklist, speaking_for
@@ -191,27 +194,20 @@ def _state_actors(state_ids: Mapping[str, str]) -> dict[str, Actor]:
     }
 
 
-@dataclass(slots=True)
-class Tally:
-    """Every response worked out once for the report (`Said`), found by the measures it
-    answers, and each state's channels of answers against any measure: its condemnation on
-    record, the reputational layer."""
-
-    by_measure: defaultdict[str, list[Said]] = field(default_factory=lambda: defaultdict(list))
-    channels_against: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+ByMeasure = defaultdict[str, list[Said]]
+"""Every response worked out once for the report (`Said`), found by the measures it answers."""
 
 
 def _tally(
     rows: Iterable[queries.AnswerRow], actors: Mapping[str, Actor], country_of: Mapping[str, str]
-) -> Tally:
+) -> ByMeasure:
     """One pass over the responses. Members are looked up only for responses with more
     than one speaker or a speaker that is not a state (most responses are one state's)."""
     stances = vocabulary("stances")
     leans = {term: stances.lean(term) or "neither" for term in stances.terms}
     days: dict[str | None, tuple[dt.date, dt.date]] = {None: (NEVER, NEVER)}
     styles: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-    tally = Tally()
-    by_measure, channels_against = tally.by_measure, tally.channels_against
+    by_measure: ByMeasure = defaultdict(list)
     for row in rows:
         if row.date not in days:
             days[row.date] = (first_day(row.date), last_day(row.date))
@@ -228,12 +224,21 @@ def _tally(
         answering = None
         if lean == "against":
             answering = Answering(row.response, row.forum, speaks or frozenset(speakers))
-            for code in codes:
-                channels_against[code].add(row.channel)
         one = Said(row, row.response, first, last, codes, style, answering)
         for m in row.measures:
             by_measure[m].append(one)
-    return tally
+    return by_measure
+
+
+def _channels_against(said: Iterable[Said]) -> dict[str, set[str]]:
+    """Each state's channels of answers against the measures (any of these responses'
+    states, parties or not): its condemnation on record, the reputational layer."""
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for one in said:
+        if one.answering is not None:
+            for code in one.codes:
+                found[code].add(one.style[1])
+    return found
 
 
 _EARLIEST = attrgetter("first", "last")
@@ -253,7 +258,7 @@ def _state_answer(code: str, said: Sequence[Said], start: dt.date) -> StateAnswe
     leans, channels, forums = map(set, zip(*set(map(_STYLE, said)), strict=True))
     return StateAnswer(
         code,
-        list(map(_RESPONSE, said)),
+        sorted(set(map(_RESPONSE, said))),
         None if first is NEVER else max(first, start),  # an answer before the wave: its first day
         None if first is NEVER else earliest.row.date,
         None if latest_first is NEVER else latest_first,
@@ -263,6 +268,24 @@ def _state_answer(code: str, said: Sequence[Said], start: dt.date) -> StateAnswe
     )
 
 
+@dataclass
+class WaveCount:
+    """A wave's figures that no window changes: what `_count_wave` finds, and what the table
+    of counted waves keeps of it (`store.counts`, one JSON body a wave and projection)."""
+
+    parties: list[str]
+    answers: dict[str, StateAnswer]
+    first_answer_days: int | None
+    first_cross_regional_days: int | None
+    first_cross_regional: str | None
+    joint_counts: list[dict[str, Any]]
+    nationality: list[dict[str, Any]]
+    host_state: dict[str, Any]
+    checklist: list[Step]
+    channels_against: dict[str, set[str]]
+    """Each state's channels of this wave's answers against it (the reputational layer)."""
+
+
 def _count_wave(
     wave: Wave,
     said: Sequence[Said],
@@ -270,8 +293,7 @@ def _count_wave(
     host: tuple[str | None, str | None],
     targets: Mapping[str, Actor],
     covering: Sequence[Countermeasure],
-    within: int | None,
-) -> WaveCoverage:
+) -> WaveCount:
     """One wave's figures from the responses to its measures (each once)."""
     start = wave.start
     parties = [s.code for s in reference.parties_as_of(start)]
@@ -307,6 +329,34 @@ def _count_wave(
             )
     answers = {code: _state_answer(code, found, start) for code, found in speaking.items() if found}
     first_any = min((a.first for a in answers.values() if a.first), default=None)
+    nationality = [
+        {"target": target.id, "code": code, "answered": code in answers}
+        for m in wave.measures
+        if (target := targets.get(m.target)) is not None
+        for code in target.nationality
+    ]
+    host_id, host_code = host
+    host_state = {"actor": host_id, "code": host_code, "answered": host_code in answers}
+    steps = checked_steps(answering, covering, {n["code"] for n in nationality}, actors)
+    return WaveCount(
+        parties=parties,
+        answers=answers,
+        first_answer_days=(first_any - start).days if first_any else None,
+        first_cross_regional_days=(cross[0] - start).days if cross else None,
+        first_cross_regional=cross[1] if cross else None,
+        joint_counts=joint,
+        nationality=nationality,
+        host_state=host_state,
+        checklist=steps,
+        channels_against=_channels_against(said),
+    )
+
+
+def _judged(wave: Wave, count: WaveCount, within: int | None) -> WaveCoverage:
+    """A wave's coverage from its count: who answered within each window (and `within`
+    days), who was silent, by regional group."""
+    start = wave.start
+    answers = count.answers
     windows = sorted({*WINDOWS, *([within] if within is not None else [])})
     answered_within = {
         days: sorted(
@@ -317,41 +367,113 @@ def _count_wave(
         for days in windows
     }
     answered = answered_within[within] if within is not None else sorted(answers)
-    silent = sorted(party_set - set(answered))
+    silent = sorted(frozenset(count.parties) - set(answered))
     groups = vocabulary("un-regions").terms
     by_region = {group: {"parties": 0, "answered": 0} for group in groups}
-    for code in parties:
-        if region[code] in by_region:
-            by_region[region[code]]["parties"] += 1
-    for code in answered:
-        if region[code] in by_region:
-            by_region[region[code]]["answered"] += 1
-    nationality = [
-        {"target": target.id, "code": code, "answered": code in answers}
-        for m in wave.measures
-        if (target := targets.get(m.target)) is not None
-        for code in target.nationality
-    ]
-    host_id, host_code = host
-    host_state = {"actor": host_id, "code": host_code, "answered": host_code in answers}
-    steps = checked_steps(answering, covering, {n["code"] for n in nationality}, actors)
+    for codes, figure in ((count.parties, "parties"), (answered, "answered")):
+        for code in codes:
+            if (group := reference.regional_group(code)) in by_region:
+                by_region[group][figure] += 1
     return WaveCoverage(
         wave=wave,
-        parties=parties,
+        parties=count.parties,
         answers=answers,
         answered=answered,
         silent=silent,
         within=answered_within,
         by_region=by_region,
-        first_answer_days=(first_any - start).days if first_any else None,
-        first_cross_regional_days=(cross[0] - start).days if cross else None,
-        first_cross_regional=cross[1] if cross else None,
-        joint_counts=joint,
-        nationality=nationality,
-        host_state=host_state,
-        checklist=steps,
+        first_answer_days=count.first_answer_days,
+        first_cross_regional_days=count.first_cross_regional_days,
+        first_cross_regional=count.first_cross_regional,
+        joint_counts=count.joint_counts,
+        nationality=count.nationality,
+        host_state=count.host_state,
+        checklist=count.checklist,
         disputes=reference.membership_disputes(start),
     )
+
+
+# --- the table of counted waves
+
+COUNT_FORMAT = 1
+"""The version of a counted wave's body: raised whenever what it holds or means changes."""
+
+
+def counts_digest() -> str:
+    """What a wave's count depends on outside the database: the vocabularies in force, the
+    states table, the checklist, the body's format. A row of another digest is counted again."""
+    held = [COUNT_FORMAT, vocabularies(), reference.states(), checklist()]
+    return hashlib.sha256(
+        orjson.dumps(held, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    ).hexdigest()
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def count_body(count: WaveCount) -> str:
+    """The JSON a counted wave is kept as."""
+    return orjson.dumps(
+        {
+            "parties": count.parties,
+            "answers": [
+                [
+                    a.code,
+                    a.responses,
+                    _iso(a.first),
+                    a.first_date,
+                    _iso(a.latest_first),
+                    sorted(a.leans),
+                    sorted(a.channels),
+                    sorted(a.forums),
+                ]
+                for a in count.answers.values()
+            ],
+            "firstAnswerDays": count.first_answer_days,
+            "firstCrossRegionalDays": count.first_cross_regional_days,
+            "firstCrossRegional": count.first_cross_regional,
+            "jointCounts": count.joint_counts,
+            "nationality": count.nationality,
+            "hostState": count.host_state,
+            "checklist": [[s.id, s.label, s.done, s.by, s.missing] for s in count.checklist],
+            "channelsAgainst": {code: sorted(c) for code, c in count.channels_against.items()},
+        }
+    ).decode()
+
+
+def _read_count(body: str) -> WaveCount:
+    data = orjson.loads(body)
+    return WaveCount(
+        parties=data["parties"],
+        answers={
+            code: StateAnswer(
+                code,
+                responses,
+                _day(first),
+                first_date,
+                _day(latest_first),
+                set(leans),
+                set(channels),
+                set(forums),
+            )
+            for code, responses, first, first_date, latest_first, leans, channels, forums in data[
+                "answers"
+            ]
+        },
+        first_answer_days=data["firstAnswerDays"],
+        first_cross_regional_days=data["firstCrossRegionalDays"],
+        first_cross_regional=data["firstCrossRegional"],
+        joint_counts=data["jointCounts"],
+        nationality=data["nationality"],
+        host_state=data["hostState"],
+        checklist=[Step(*step) for step in data["checklist"]],
+        channels_against={code: set(c) for code, c in data["channelsAgainst"].items()},
+    )
+
+
+def _measure_ids(wave: Wave) -> str:
+    return " ".join(m.id for m in wave.measures)
 
 
 def _layers(
@@ -427,8 +549,14 @@ def coverage(
     own), counting answers given by `as_of`. With `public_only`, only what the public
     projection shows counts. `state` (an ISO code) limits the per-state layers to it;
     `every_state` gives them for every state the record holds too, parties or not (the
-    state pages read them all from one report)."""
+    state pages read them all from one report).
+
+    Without `as_of` (or `measure`), the waves are read from the table of counted waves,
+    and only those it lacks are counted (and kept); with it, every wave is counted, as
+    the table holds the count of today's record only."""
     as_of = _day(as_of)
+    kept = as_of is None and measure is None
+    seen = counts.epoch(connection) if kept else 0  # before anything counted is read
     state_ids = queries.state_actors(connection, public_only=public_only)
     country_of = dict(state_ids)
     measures = list(queries.every(connection, "measure", public_only=public_only))
@@ -448,10 +576,26 @@ def coverage(
                 raise UnknownWave(f"no wave {wave!r}")
     if as_of is not None:
         found = [w for w in found if w.start <= as_of]
-    in_waves = {m.id for w in found for m in w.measures}
-    rows = queries.answer_rows(
-        connection, None if wave is None and measure is None else in_waves, public_only=public_only
-    )
+    digest = counts_digest()
+    counted: dict[str, WaveCount] = {}
+    if kept:
+        stored = counts.stored_counts(
+            connection, public_only, None if wave is None else [wave], digest
+        )
+        counted = {
+            w.id: _read_count(row.body)
+            for w in found
+            if (row := stored.get(w.id)) is not None and row.measures == _measure_ids(w)
+        }
+    missing = [w for w in found if w.id not in counted]
+    in_waves = {m.id for w in missing for m in w.measures}
+    # The whole report's layers read the answers to undated measures too: in no wave's count.
+    besides = set(undated) if kept and wave is None else set()
+    if kept and wave is None and len(missing) < len(found):
+        scope: set[str] | None = in_waves | besides
+    else:
+        scope = None if wave is None and measure is None else in_waves
+    rows = queries.answer_rows(connection, scope, public_only=public_only) if scope != set() else {}
     if as_of is not None:
         rows = {pk: r for pk, r in rows.items() if r.date and first_day(r.date) <= as_of}
     countermeasures = [
@@ -461,21 +605,35 @@ def coverage(
         and (as_of is None or not c.date or first_day(c.date) <= as_of)  # not yet, as of then
     ]
     actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
-    targets = _records_by_id(
-        queries.some(
-            connection,
-            [("actor", m.target) for m in measures if m.id in in_waves],
-            public_only=public_only,
+    by_measure = _tally(rows.values(), actors, country_of)
+    if missing:
+        targets = _records_by_id(
+            queries.some(
+                connection,
+                [("actor", m.target) for m in measures if m.id in in_waves],
+                public_only=public_only,
+            )
         )
-    )
-    tally = _tally(rows.values(), actors, country_of)
-    host = _host(country_of)
-    covered: list[WaveCoverage] = []
-    covering = _covering(countermeasures)
-    for w in found:
-        answering = _answering(w, tally.by_measure)
-        covered.append(_count_wave(w, answering, actors, host, targets, covering(w), within))
-    channels = tally.channels_against
+        host = _host(country_of)
+        covering = _covering(countermeasures)
+        fresh = {
+            w.id: _count_wave(w, _answering(w, by_measure), actors, host, targets, covering(w))
+            for w in missing
+        }
+        counted.update(fresh)
+        if kept:
+            keeping = [(w.id, _measure_ids(w), count_body(fresh[w.id])) for w in missing]
+            counts.keep_counts(connection, seen, public_only, digest, keeping)
+    covered = [_judged(w, counted[w.id], within) for w in found]
+    if kept:
+        channels = _channels_against(
+            dict.fromkeys(chain.from_iterable(by_measure.get(m, ()) for m in sorted(besides)))
+        )
+        for w in found:
+            for code, used in counted[w.id].channels_against.items():
+                channels.setdefault(code, set()).update(used)
+    else:
+        channels = _channels_against(chain.from_iterable(by_measure.values()))
     day = as_of or dt.date.today()
     codes = [s.code for s in reference.parties_as_of(day)] if state is None else [state]
     if every_state:
@@ -511,7 +669,7 @@ def _actors(
     return actors
 
 
-def _answering(wave: Wave, by_measure: Mapping[str, list[Said]]) -> list[Said]:
+def _answering(wave: Wave, by_measure: ByMeasure) -> list[Said]:
     """The responses to any of a wave's measures, each once."""
     if len(wave.measures) == 1:
         return by_measure.get(wave.measures[0].id, [])
@@ -645,6 +803,16 @@ def count_waves(
     their measures, the responses to them and the countermeasures covering them; without
     the per-state layers (`state_layers`) and the undated measures. A site build counts
     its waves a group at a time this way, so that no process holds every wave's answers."""
+    found, counted, state_ids = _wave_counts(connection, entries, public_only)
+    covered = [_judged(w, counted[w.id], None) for w in found]
+    ids = {code: a for a, code in state_ids.items()}
+    return CoverageReport(None, None, public_only, covered, [], [], ids)
+
+
+def _wave_counts(
+    connection: Connection, entries: Sequence[WaveEntry], public_only: bool
+) -> tuple[list[Wave], dict[str, WaveCount], dict[str, str]]:
+    """These waves, each one's count made afresh, and the states' actor ids with their codes."""
     state_ids = queries.state_actors(connection, public_only=public_only)
     country_of = dict(state_ids)
     wanted = {m for entry in entries for m in entry.measure_ids}
@@ -662,7 +830,7 @@ def count_waves(
     chosen = {entry.id for entry in entries}
     found = [w for w in waves_of(measures, imposers) if w.id in chosen]
     in_waves = {m.id for w in found for m in w.measures}
-    rows = dict(sorted(queries.answer_rows(connection, in_waves, public_only=public_only).items()))
+    rows = queries.answer_rows(connection, in_waves, public_only=public_only)
     covering_ids = reader.pointing_ids(connection, "measure", in_waves, "countermeasure", "covers")
     countermeasures = sorted(
         (
@@ -678,15 +846,44 @@ def count_waves(
     targets = _records_by_id(
         queries.some(connection, [("actor", m.target) for m in measures], public_only=public_only)
     )
-    by_measure = _tally(rows.values(), actors, country_of).by_measure
+    by_measure = _tally(rows.values(), actors, country_of)
     host = _host(country_of)
-    covered = []
     covering = _covering(countermeasures)
-    for w in found:
-        answering = _answering(w, by_measure)
-        covered.append(_count_wave(w, answering, actors, host, targets, covering(w), None))
-    ids = {code: a for a, code in state_ids.items()}
-    return CoverageReport(None, None, public_only, covered, [], [], ids)
+    counted = {
+        w.id: _count_wave(w, _answering(w, by_measure), actors, host, targets, covering(w))
+        for w in found
+    }
+    return found, counted, state_ids
+
+
+def check_counts(connection: Connection) -> Iterator[ChainFault]:
+    """Every counted wave the table keeps under today's digest, counted afresh and compared
+    with its row: a hand edit there would change the figures every report gives."""
+    digest = counts_digest()
+    kept = counts.every_count(connection)
+    for public_only in (True, False):
+        side = counts.projection(public_only)
+        mine = [
+            (wave, measures, body)
+            for p, wave, measures, d, body in kept
+            if p == side and d == digest
+        ]
+        if not mine:
+            continue
+        entries, _ = wave_entries(connection, public_only=public_only)
+        found, counted, _ = _wave_counts(connection, entries, public_only)
+        fresh = {w.id: (_measure_ids(w), count_body(counted[w.id])) for w in found}
+        for wave, measures, body in mine:
+            want = fresh.get(wave)
+            if want is None:
+                message = f"the {side} counted waves hold {wave!r}, a wave the record does not have"
+            elif want[0] != measures:
+                message = f"the {side} count of wave {wave!r} is of other measures than the wave's"
+            elif want[1] != body:
+                message = f"the {side} count of wave {wave!r} differs from a fresh count"
+            else:
+                continue
+            yield ChainFault(None, None, None, message)
 
 
 @fewer_collections(none=True)
@@ -702,7 +899,9 @@ def state_layers(connection: Connection, *, public_only: bool = True) -> list[St
         if isinstance(c, Countermeasure)
     ]
     actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
-    channels = _tally(rows.values(), actors, country_of).channels_against
+    channels = _channels_against(
+        chain.from_iterable(_tally(rows.values(), actors, country_of).values())
+    )
     codes = sorted(
         {*(s.code for s in reference.parties_as_of(dt.date.today())), *country_of.values()}
     )

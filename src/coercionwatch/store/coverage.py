@@ -65,6 +65,7 @@ def answer_rows(
         .select_from(answers)
         .join(records, records.c.pk == answers.c.record_pk)
         .where(records.c.deleted.is_(False))
+        .order_by(records.c.pk)
     )
     if public_only:
         query = query.where(shown_publicly())
@@ -109,7 +110,8 @@ def answer_rows(
                 found[pk] = AnswerRow(
                     rid, date, stance, forum, channel, measures, speakers, actor, count
                 )
-    return found
+    # In the record's order whatever the chunks: a count lists its answers in that order.
+    return found if len(chunks) == 1 else dict(sorted(found.items()))
 
 
 def _facet(name: str) -> Any:

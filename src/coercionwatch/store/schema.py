@@ -84,6 +84,23 @@ by spaces (record ids have none), sorted. Coverage reads it in one scan where th
 table would take four index look-ups a response; the projection's verdict on what it names
 is applied when it is read (`store.coverage`), as it changes without the response changing."""
 
+coverage_counts = Table(
+    "coverage_counts",
+    metadata,
+    Column("projection", String(8), primary_key=True),
+    Column("wave", Text, primary_key=True),
+    Column("measures", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+)
+"""Each wave's counted answers (`analysis.coverage`: what a wave's figures are before a
+window is applied), one JSON body per projection (`public`, `all`) and wave, so that the
+report for every wave reads 161 rows rather than 100,000 answers. `measures` are the wave's
+measure ids the body was counted from, joined by spaces; `digest` that of what the counts
+depend on outside the database (vocabularies, the states table, the checklist, the body's
+format): a row of another digest, or of other measures, is not read. Writes drop the rows
+they may change in their own transaction (`store.counts`); `verify` recounts every row."""
+
 versions = Table(
     "versions",
     metadata,

@@ -382,6 +382,8 @@ class Store:
     def verify(self) -> list[ChainFault]:
         """Every fault in the journal chain and the stored versions, then every difference
         between the derived tables and what versions and journal imply."""
+        from coercionwatch.analysis.coverage import check_counts
+
         from .archive import check_archive
 
         with self.reading() as connection:
@@ -389,6 +391,7 @@ class Store:
                 *check_chain(connection),
                 *log.check_log(connection),
                 *check_derived(connection),
+                *check_counts(connection),
                 *check_archive(connection),
             ]
 

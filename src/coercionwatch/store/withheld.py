@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from coercionwatch.model import Key, required_references, withheld_set
 
+from .counts import forget_counts
 from .facets import sync_shown
 from .schema import records, refs
 
@@ -43,7 +44,8 @@ def stored_withheld(connection: Connection) -> set[Key]:
 
 def refresh_withheld(connection: Connection) -> None:
     """Set the flag where the projection now withholds, clear it where it no longer does,
-    and the facet rows of those records and of the records naming them with it."""
+    and the facet rows of those records and of the records naming them with it; a change
+    drops every counted wave."""
     wanted = compute_withheld(connection)
     stored = stored_withheld(connection)
     for keys, value in ((wanted - stored, True), (stored - wanted, False)):
@@ -56,3 +58,5 @@ def refresh_withheld(connection: Connection) -> None:
                 .values(withheld=value)
             )
     sync_shown(connection, pks=[], keys=sorted(wanted ^ stored))
+    if wanted != stored:
+        forget_counts(connection, None)  # what the public projection counts has changed

@@ -36,6 +36,7 @@ from coercionwatch.model.types import utc_timestamp
 from .answers import forget_answer, write_answers
 from .chronology import Chronology
 from .conflicts import check_versions
+from .counts import forget_deleted, forget_written
 from .database import WRITE_LOCK, advisory_lock
 from .facets import forget_facets, write_facets
 from .journal import GENESIS, entry_hash
@@ -301,6 +302,7 @@ def write_batch(
             replaced=replaced,
         )
         write_facets(connection, indexed)
+        forget_written(connection, [(pk, record) for pk, record, _ in indexed])
         write_answers(connection, ((pk, record) for pk, record, _ in indexed))
 
 
@@ -588,5 +590,6 @@ def delete_record(
     connection.execute(delete(refs).where(refs.c.from_kind == kind, refs.c.from_id == record_id))
     unindex(connection, [_indexed_entry(connection, row)])
     forget_facets(connection, row.pk)
+    forget_deleted(connection, kind, row.pk)
     forget_answer(connection, row.pk)
     refresh_withheld(connection)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from coercionwatch.ingest import Incoming
 from coercionwatch.model import Location, canonical_json, load_record, pointers, stored_body
 from coercionwatch.store.migrations.answers import add_answers_schema
+from coercionwatch.store.migrations.counts import add_counts_schema
 from coercionwatch.store.migrations.listing import add_listing_schema
 from coercionwatch.store.migrations.log import add_log_schema
 from coercionwatch.store.schema import proposals, records, refs, stored_version, versions
@@ -39,6 +40,7 @@ def upgrade() -> None:
     add_listing_schema()  # the writer used below writes facets
     add_log_schema()  # and appends leaves to the log
     add_answers_schema()  # and keeps the answers table
+    add_counts_schema()  # and drops counted waves
     connection = op.get_bind()
     waiting = {
         (row.kind, row.record_id)
