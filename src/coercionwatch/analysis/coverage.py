@@ -856,7 +856,7 @@ def _wave_counts(
     return found, counted, state_ids
 
 
-def check_counts(connection: Connection) -> Iterator[ChainFault]:
+def check_counted_waves(connection: Connection) -> Iterator[ChainFault]:
     """Every counted wave the table keeps under today's digest, counted afresh and compared
     with its row: a hand edit there would change the figures every report gives."""
     digest = counts_digest()

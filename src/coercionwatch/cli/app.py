@@ -593,8 +593,10 @@ def history(
 def verify(as_json: JsonOption = False) -> None:
     """Re-hash the journal and every version, recompute every derived table; exit 1 at the
     first fault."""
+    from coercionwatch.analysis.coverage import check_counted_waves
+
     with opened() as store:
-        faults = store.verify()
+        faults = store.verify(check_counted_waves)
         counts = store.count()
         seq, tip = store.journal_tip()
     if as_json:
