@@ -101,14 +101,12 @@ class Said:
 
 
 @dataclass
-class WaveCoverage:
-    wave: Wave
+class WaveCount:
+    """A wave's figures that no window changes: what `_count_wave` finds, and what the table
+    of counted waves keeps of it (`store.counts`, one JSON body a wave and projection)."""
+
     parties: list[str]
     answers: dict[str, StateAnswer]
-    answered: list[str]
-    silent: list[str]
-    within: dict[int, list[str]]
-    by_region: dict[str, dict[str, int]]
     first_answer_days: int | None
     first_cross_regional_days: int | None
     first_cross_regional: str | None
@@ -116,6 +114,19 @@ class WaveCoverage:
     nationality: list[dict[str, Any]]
     host_state: dict[str, Any]
     checklist: list[Step]
+    channels_against: dict[str, set[str]]
+    """Each state's channels of this wave's answers against it (the reputational layer)."""
+
+
+@dataclass
+class WaveCoverage(WaveCount):
+    """A wave's count judged: who answered within each window, who was silent, by region."""
+
+    wave: Wave
+    answered: list[str]
+    silent: list[str]
+    within: dict[int, list[str]]
+    by_region: dict[str, dict[str, int]]
     disputes: list[reference.MembershipDispute]
 
 
@@ -268,24 +279,6 @@ def _state_answer(code: str, said: Sequence[Said], start: dt.date) -> StateAnswe
     )
 
 
-@dataclass
-class WaveCount:
-    """A wave's figures that no window changes: what `_count_wave` finds, and what the table
-    of counted waves keeps of it (`store.counts`, one JSON body a wave and projection)."""
-
-    parties: list[str]
-    answers: dict[str, StateAnswer]
-    first_answer_days: int | None
-    first_cross_regional_days: int | None
-    first_cross_regional: str | None
-    joint_counts: list[dict[str, Any]]
-    nationality: list[dict[str, Any]]
-    host_state: dict[str, Any]
-    checklist: list[Step]
-    channels_against: dict[str, set[str]]
-    """Each state's channels of this wave's answers against it (the reputational layer)."""
-
-
 def _count_wave(
     wave: Wave,
     said: Sequence[Said],
@@ -375,20 +368,12 @@ def _judged(wave: Wave, count: WaveCount, within: int | None) -> WaveCoverage:
             if (group := reference.regional_group(code)) in by_region:
                 by_region[group][figure] += 1
     return WaveCoverage(
+        **vars(count),
         wave=wave,
-        parties=count.parties,
-        answers=answers,
         answered=answered,
         silent=silent,
         within=answered_within,
         by_region=by_region,
-        first_answer_days=count.first_answer_days,
-        first_cross_regional_days=count.first_cross_regional_days,
-        first_cross_regional=count.first_cross_regional,
-        joint_counts=count.joint_counts,
-        nationality=count.nationality,
-        host_state=count.host_state,
-        checklist=count.checklist,
         disputes=reference.membership_disputes(start),
     )
 
