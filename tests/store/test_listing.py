@@ -255,26 +255,63 @@ def test_a_large_import_refreshes_sqlite_statistics(tmp_path):
     assert stats is not None and int(stats.split()[0]) == RESTATISTICS
 
 
-def test_referrers_of_each_target_agree_with_asking_one_at_a_time(listed):
+def _newest_first(found: list[dict[str, Any]]) -> list[str]:
+    by_id = sorted(found, key=lambda r: r["id"])
+    return [r["id"] for r in sorted(by_id, key=lambda r: r.get("date") or "", reverse=True)]
+
+
+def test_referrers_of_each_target_are_its_shown_referrers_newest_first(listed):
+    """Directly (the measures against a person) and through the records between (the
+    answers to those measures), for many targets at once and for one."""
     from coercionwatch.store import reader
 
-    store, _ = listed
+    store, records = listed
+    shown = _shown_measures(records)
+    responses = [r for r in records if r["kind"] == "response"]
     people = [f"person-{n:02d}" for n in range(20)] + ["protected-witness", "nobody"]
+    through = ("measure", ("target",))
     with store.reading() as connection:
         for limit in (1, 2, 12):
             each = reader.shown_referrers_of_each(
                 connection, "actor", people, "measure", ("target",), limit=limit
             )
+            answers = reader.shown_referrers_of_each(
+                connection,
+                "actor",
+                people,
+                "response",
+                ("answers.measure",),
+                limit=limit,
+                through=through,
+            )
             for person in people:
+                against = [m for m in shown if m["target"] == person]
+                answering = [
+                    r
+                    for r in responses
+                    if {a["measure"] for a in r["answers"]} & {m["id"] for m in against}
+                ]
+                for found, expected in ((each, against), (answers, answering)):
+                    rows, count = found.get(person, ([], 0))
+                    assert [r.record.id for r in rows] == _newest_first(expected)[:limit]
+                    assert count == len(expected)
                 rows, count = reader.shown_referrers(
-                    connection, "actor", [person], "measure", ("target",), limit=limit
+                    connection,
+                    "actor",
+                    person,
+                    "response",
+                    ("answers.measure",),
+                    limit=limit,
+                    through=through,
                 )
-                got_rows, got_count = each.get(person, ([], 0))
-                assert [r.record.id for r in got_rows] == [r.record.id for r in rows]
-                assert got_count == count
-        # measures of person-03 are answered; a withheld referrer is neither listed nor counted
+                assert ([r.record.id for r in rows], count) == (
+                    _newest_first(answering)[:limit],
+                    len(answering),
+                )
+        # a withheld referrer is neither listed nor counted
         assert "protected-witness" not in each
         assert each["person-00"][1] == 3  # m-00, m-20, m-40
+        assert answers["person-03"][1] == 1  # r-03 answers m-03
 
 
 def test_shown_ids_come_in_keyset_pages_of_shown_records_only(listed):

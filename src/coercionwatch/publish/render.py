@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -98,9 +99,25 @@ def term_label(vocab: str, value: str) -> str:
     return terms.label(value) if value in terms else value
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Templates read page data, dicts nearly all of it, as `data.record`; Jinja tries the
+    attribute first, and each failed lookup raises and catches an exception."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=PackageLoader("coercionwatch.publish", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,

@@ -55,7 +55,7 @@ from .render import render
 from .seed import dumps_envelope, seed_envelope
 from .sitemap import sitemap_files
 from .tiles import write_tiles
-from .view import ListAnswer, PublicView, Reads
+from .view import Known, ListAnswer, PublicView, Reads
 
 
 @dataclass
@@ -91,15 +91,16 @@ about 48 MiB more a process than the server's 4 MiB, and the build stays under 3
 
 class Pages:
     """Each page of the site as it is built, all from one transaction, whose withheld keys
-    are therefore read once."""
+    are therefore read once, and whose views share the names and titles they learn."""
 
     def __init__(self, connection: Connection, site: str) -> None:
         self.connection = connection
         self.site = site
         self.withheld = frozenset(reader.withheld_keys(connection))
+        self.known = Known()
 
     def view(self) -> PublicView:
-        return PublicView(self.connection, self.withheld)
+        return PublicView(self.connection, self.withheld, self.known.bounded())
 
     def __iter__(self) -> Iterator[Page]:
         return self.walk()

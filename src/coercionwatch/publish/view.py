@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.engine import Connection
 
@@ -66,11 +66,42 @@ class ListAnswer:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-Referring = tuple[str, str, str, tuple[str, ...], int | None]
-"""What a page asks of the records pointing at one: (kind, id, from kind, fields, limit)."""
+class Read(NamedTuple):
+    """What a page lists of the records pointing at one: the shown records of `kind`
+    pointing at it by `fields` (or, `through` some records between, at those), newest
+    first, at most `limit`."""
 
-Reads = tuple[tuple[str, tuple[str, ...], int], ...]
-"""What a kind's page lists of the records pointing at it: (from kind, fields, limit)."""
+    kind: str
+    fields: tuple[str, ...]
+    limit: int
+    through: reader.Through | None = None
+
+
+Reads = tuple[Read, ...]
+"""What a kind's page lists of the records pointing at one, for `PublicView.read_ahead`."""
+
+NAMES_KEPT = 16_384
+"""Names and titles a site build's views share before they are dropped and learnt again:
+within one transaction they cannot change, and most pages name the same few hundred."""
+
+
+@dataclass
+class Known:
+    """What a view has learnt of names and titles, which the views of one site build share:
+    they read one state of the record."""
+
+    names: dict[Key, str] = field(default_factory=dict)
+    unnamed: set[Key] = field(default_factory=set)
+    """Keys asked for that the projection does not show."""
+    titles: dict[Key, str] = field(default_factory=dict)
+
+    def bounded(self) -> Known:
+        """This, emptied first if it has grown past `NAMES_KEPT`."""
+        if len(self.names) + len(self.unnamed) + len(self.titles) > NAMES_KEPT:
+            self.names.clear()
+            self.unnamed.clear()
+            self.titles.clear()
+        return self
 
 
 @dataclass
@@ -81,12 +112,13 @@ class PublicView:
     withheld: frozenset[Key] | None = None
     """Every key the projection withholds, where one transaction serves many pages (a site
     build reads them once); otherwise each read asks the database."""
-    _names: dict[Key, str] = field(default_factory=dict)
-    _unnamed: set[Key] = field(default_factory=set)
-    """Keys asked for that the projection does not show."""
-    _titles: dict[Key, str] = field(default_factory=dict)
+    known: Known = field(default_factory=Known)
     _ahead: dict[Key, reader.StoredRecord | None] = field(default_factory=dict)
-    _referring: dict[Referring, tuple[list[reader.StoredRecord], int]] = field(default_factory=dict)
+    _referring: dict[tuple[str, str, Read], tuple[list[reader.StoredRecord], int]] = field(
+        default_factory=dict
+    )
+    _updates: dict[str, list[UpdateNote]] = field(default_factory=dict)
+    """Incidents' journal updates read ahead, by id."""
     _lists: dict[Listing, list[Record]] = field(default_factory=dict)
     materialised: int = 0
     """How many records this view has read: tests count them to show a page reads about
@@ -153,14 +185,23 @@ class PublicView:
         }
         self._ahead.update({(kind, i): rows.get(i) for i in record_ids})
         referring: list[Record] = []
-        for from_kind, paths, limit in reads:
+        for read in reads:
             each = reader.shown_referrers_of_each(
-                self.connection, kind, list(rows), from_kind, paths, limit=limit
+                self.connection,
+                kind,
+                list(rows),
+                read.kind,
+                read.fields,
+                limit=read.limit,
+                through=read.through,
             )
             for record_id in rows:
                 found = each.get(record_id, ([], 0))
-                self._referring[(kind, record_id, from_kind, paths, limit)] = found
+                self._referring[(kind, record_id, read)] = found
                 referring.extend(row.record for row in found[0])
+        if kind == "incident":
+            updates = reader.journal_updates_of(self.connection, kind, list(rows))
+            self._updates.update({i: updates.get(i, []) for i in rows})
         self.learn_names(title_names(referring))
         self.learn_titles((k, t) for row in rows.values() for _, k, t in pointers(row.record))
 
@@ -169,13 +210,13 @@ class PublicView:
     def name(self, kind: str, record_id: str) -> str:
         key = (kind, record_id)
         self.learn_names([key])
-        return self._names.get(key, record_id)
+        return self.known.names.get(key, record_id)
 
     def learn_names(self, keys: Iterable[Key]) -> None:
         """Look up in one query the names a list of cards is about to ask for. What is not
         shown is remembered too, and not asked again: a checklist names regions where it
         could name records, and many pages ask for the same few ids."""
-        names, unnamed = self._names, self._unnamed
+        names, unnamed = self.known.names, self.known.unnamed
         wanted = {key for key in keys if key not in names and key not in unnamed}
         if wanted:
             found = reader.shown_titles(self.connection, wanted)
@@ -184,29 +225,28 @@ class PublicView:
 
     def exists(self, kind: str, record_id: str) -> bool:
         self.learn_names([(kind, record_id)])
-        return (kind, record_id) in self._names
+        return (kind, record_id) in self.known.names
 
     def learn_titles(self, keys: Iterable[Key]) -> None:
         """Look up readable titles for links about to be shown, a query per kind."""
         keys = set(keys)
         self.learn_names(keys)
+        titles, names = self.known.titles, self.known.names
         through = [
-            k
-            for k in keys
-            if k[0] in NAMED_THROUGH_ACTORS and k not in self._titles and k in self._names
+            k for k in keys if k[0] in NAMED_THROUGH_ACTORS and k not in titles and k in names
         ]
         if not through:
             return
         found = self.many(through)
         self.learn_names(title_names(found.values()))
-        self._titles.update({key: title_of(r, self) for key, r in found.items()})
+        titles.update({key: title_of(r, self) for key, r in found.items()})
 
     def title(self, kind: str, record_id: str) -> str:
         """A record's readable title (`Designation: Kimberly Prost`), its id if not shown."""
         if kind not in NAMED_THROUGH_ACTORS:
             return self.name(kind, record_id)
         self.learn_titles([(kind, record_id)])
-        return self._titles.get((kind, record_id), record_id)
+        return self.known.titles.get((kind, record_id), record_id)
 
     # --- lists
 
@@ -246,27 +286,26 @@ class PublicView:
     def count(self, kind: str) -> int:
         return listing.total(self.connection, Listing(kind))
 
-    def pointing_at(
-        self,
-        kind: str,
-        targets: list[str] | Any,
-        from_kind: str,
-        *paths: str,
-        limit: int | None = 12,
-    ) -> tuple[list[Record], int]:
-        """Shown records of `from_kind` pointing at these records by these fields, newest
-        first: at most `limit`, and how many in all."""
-        one = isinstance(targets, list) and len(targets) == 1
-        asked = (kind, targets[0], from_kind, paths, limit) if one else None
+    def pointing_at(self, kind: str, record_id: str, read: Read) -> tuple[list[Record], int]:
+        """What `read` lists of the records pointing at this one, and how many in all."""
+        asked = (kind, record_id, read)
         if asked in self._referring:
             rows, count = self._referring.pop(asked)
         else:
             rows, count = reader.shown_referrers(
-                self.connection, kind, targets, from_kind, paths, limit=limit
+                self.connection,
+                kind,
+                record_id,
+                read.kind,
+                read.fields,
+                limit=read.limit,
+                through=read.through,
             )
         return self._project(rows), count
 
     def incident_updates(self, incident: Incident) -> list[UpdateNote]:
+        if incident.id in self._updates:
+            return self._updates[incident.id]
         return reader.journal_updates(self.connection, "incident", incident.id)
 
     def last_change(self) -> str | None:

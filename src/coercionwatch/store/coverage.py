@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-import orjson
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
-from coercionwatch.model import Key, Record, load_record, pointers, project
+from coercionwatch.model import Key, Record, pointers, project
 
-from .reader import current_rows, shown_ids, shown_publicly, withheld_among
+from .reader import current_rows, shown_ids, shown_publicly, stored, withheld_among
 from .schema import answers, facets, keyed, records
 
 CHUNK = 500
@@ -149,13 +148,15 @@ def _projected(connection: Connection, loaded: list[Record], public_only: bool) 
 
 
 def every(connection: Connection, kind: str, *, public_only: bool) -> Iterator[Record]:
-    """Every current record of a kind, projected when `public_only`, read 500 at a time."""
+    """Every current record of a kind, projected when `public_only`, read 500 at a time,
+    each validated once a content (`reader.stored`): a site build counts every wave more
+    than once."""
     query = current_rows().where(records.c.kind == kind)
     if public_only:
         query = query.where(shown_publicly())
     batch: list[Record] = []
     for row in connection.execute(query.order_by(records.c.id).execution_options(yield_per=CHUNK)):
-        batch.append(load_record(row.kind, orjson.loads(row.body)))
+        batch.append(stored(row).record)
         if len(batch) >= CHUNK:
             yield from _projected(connection, batch, public_only)
             batch = []
@@ -170,6 +171,6 @@ def some(connection: Connection, keys: Iterable[Key], *, public_only: bool) -> l
         query = current_rows().where(keyed(records, wanted[start : start + CHUNK]))
         if public_only:
             query = query.where(shown_publicly())
-        loaded = [load_record(r.kind, orjson.loads(r.body)) for r in connection.execute(query)]
+        loaded = [stored(r).record for r in connection.execute(query)]
         found.extend(_projected(connection, loaded, public_only))
     return found

@@ -54,9 +54,9 @@ def current_rows(*extra: Any) -> Any:
     )
 
 
-def shown_publicly() -> Any:
+def shown_publicly(table: Any = records) -> Any:
     """The projection's verdict as a query condition: public, and not withheld."""
-    return and_(records.c.visibility == "public", records.c.withheld.is_(False))
+    return and_(table.c.visibility == "public", table.c.withheld.is_(False))
 
 
 LOADED_BYTES = 4 << 20
@@ -183,27 +183,32 @@ def history(connection: Connection, kind: str, record_id: str) -> list[Version]:
 
 def journal_updates(connection: Connection, kind: str, record_id: str) -> list[UpdateNote]:
     """The updates after creation, as the seed format's updateLog lists them."""
-    rows = connection.execute(
-        select(journal.c.at, journal.c.reason)
-        .where(
-            journal.c.kind == kind, journal.c.record_id == record_id, journal.c.action == "update"
-        )
-        .order_by(journal.c.seq)
-    )
-    return [UpdateNote(date=row.at[:10], summary=row.reason or "Record revised.") for row in rows]
+    return journal_updates_of(connection, kind, [record_id]).get(record_id, [])
 
 
-def all_journal_updates(connection: Connection, kind: str) -> dict[str, list[UpdateNote]]:
-    """Every record's updates of one kind at once, for building a whole site."""
-    rows = connection.execute(
+def journal_updates_of(
+    connection: Connection, kind: str, record_ids: list[str] | None = None
+) -> dict[str, list[UpdateNote]]:
+    """`journal_updates` of each of these records (of every record of the kind: None) at
+    once, 500 a query: a site build reads ahead for the pages it is about to write."""
+    query = (
         select(journal.c.record_id, journal.c.at, journal.c.reason)
         .where(journal.c.kind == kind, journal.c.action == "update")
         .order_by(journal.c.seq)
     )
+    chunks = (
+        [query]
+        if record_ids is None
+        else [
+            query.where(journal.c.record_id.in_(record_ids[start : start + 500]))
+            for start in range(0, len(record_ids), 500)
+        ]
+    )
     found: dict[str, list[UpdateNote]] = {}
-    for row in rows:
-        note = UpdateNote(date=row.at[:10], summary=row.reason or "Record revised.")
-        found.setdefault(row.record_id, []).append(note)
+    for chunk in chunks:
+        for row in connection.execute(chunk):
+            note = UpdateNote(date=row.at[:10], summary=row.reason or "Record revised.")
+            found.setdefault(row.record_id, []).append(note)
     return found
 
 
@@ -239,6 +244,7 @@ def withheld_keys(connection: Connection) -> set[tuple[str, str]]:
 # statement costs more than SQLite takes to answer it. Each names one kind and a list of its
 # ids (`kind = ? AND id IN (…)`), the form for which SQLite seeks its (kind, id) index.
 _IDS = bindparam("ids", expanding=True)
+_PATHS = bindparam("paths", expanding=True)
 _ONE_SHOWN = current_rows().where(
     records.c.kind == bindparam("kind"), records.c.id == bindparam("id"), shown_publicly()
 )
@@ -284,90 +290,44 @@ def shown_titles(connection: Connection, keys: Iterable[Key]) -> dict[Key, str]:
     return found
 
 
-def shown_pointing(kind: str, record_id: str, from_kind: str, paths: tuple[str, ...]) -> Any:
-    """Ids of the shown records of `from_kind` pointing at a record by these fields, as a
-    subquery (the measures against an actor, whose answers a page lists next)."""
-    return (
-        select(refs.c.from_id)
-        .join(records, and_(records.c.kind == refs.c.from_kind, records.c.id == refs.c.from_id))
-        .where(
-            refs.c.to_kind == kind,
-            refs.c.to_id == record_id,
-            refs.c.from_kind == from_kind,
-            refs.c.field.in_(paths),
-            records.c.deleted.is_(False),
-            shown_publicly(),
+Through = tuple[str, tuple[str, ...]]
+"""The records between a referrer and its target: (kind, fields by which they point at
+the target). The responses to the measures against an actor are the responses pointing at
+the shown measures that point at the actor by `target`."""
+
+
+def _pairs(through: bool) -> Any:
+    """(target, referrer id) for the targets `ids` of `kind`: each referrer of `from_kind`
+    pointing at one by `paths`; or, `through` the shown records of `via_kind` pointing at
+    it by `via_paths`, each referrer pointing at one of those."""
+    direct = (refs.c.from_kind == bindparam("from_kind"), refs.c.field.in_(_PATHS))
+    if not through:
+        pairs = select(refs.c.to_id.label("target"), refs.c.from_id).where(
+            refs.c.to_kind == bindparam("kind"), refs.c.to_id.in_(_IDS), *direct
         )
-    )
-
-
-def _referrer_conditions(record_ids: Any) -> tuple[Any, ...]:
-    pointing = (
-        select(refs.c.from_id)
-        .where(
-            refs.c.to_kind == bindparam("kind"),
-            refs.c.to_id.in_(record_ids),
-            refs.c.from_kind == bindparam("from_kind"),
-            refs.c.field.in_(bindparam("paths", expanding=True)),
-        )
-        .distinct()
-    )
-    return (records.c.kind == bindparam("from_kind"), records.c.id.in_(pointing), shown_publicly())
-
-
-def _referrer_statements(record_ids: Any) -> tuple[Any, Any]:
-    """The page of referrers (newest first, `limit` at most) and their count."""
-    conditions = _referrer_conditions(record_ids)
-    newest = func.coalesce(records.c.date, literal_column("''")).desc()
-    page = current_rows().where(*conditions).order_by(newest, records.c.id)
-    count = select(func.count()).select_from(records).where(records.c.deleted.is_(False))
-    return page, count.where(*conditions)
-
-
-_REFERRERS, _REFERRER_COUNT = _referrer_statements(_IDS)
-
-
-def shown_referrers(
-    connection: Connection,
-    kind: str,
-    record_ids: list[str] | Any,
-    from_kind: str,
-    paths: tuple[str, ...],
-    *,
-    limit: int | None = None,
-) -> tuple[list[StoredRecord], int]:
-    """The shown records of `from_kind` that point at these records (a list of ids, or a
-    subquery of them) through these fields, newest first, at most `limit` of them, and how
-    many there are in all."""
-    page, counting = (
-        (_REFERRERS, _REFERRER_COUNT)
-        if isinstance(record_ids, list)
-        else _referrer_statements(record_ids)
-    )
-    params = {"kind": kind, "from_kind": from_kind, "paths": list(paths)}
-    if isinstance(record_ids, list):
-        params["ids"] = record_ids
-    if limit is not None:
-        page = page.limit(limit)
-    found = [stored(row) for row in connection.execute(page, params)]
-    if limit is None or len(found) < limit:
-        return found, len(found)  # all of them: no need to count
-    return found, connection.execute(counting, params).scalar_one()
-
-
-def _referrers_of_each() -> Any:
-    """Per target, its referrers ranked newest first and counted, in one statement."""
+        return pairs.distinct().subquery()
+    via, between = refs.alias("via"), records.alias("between")
     pairs = (
-        select(refs.c.to_id.label("target"), refs.c.from_id)
+        select(via.c.to_id.label("target"), refs.c.from_id)
+        .select_from(via)
+        .join(between, and_(between.c.kind == via.c.from_kind, between.c.id == via.c.from_id))
+        .join(refs, and_(refs.c.to_kind == via.c.from_kind, refs.c.to_id == via.c.from_id))
         .where(
-            refs.c.to_kind == bindparam("kind"),
-            refs.c.to_id.in_(_IDS),
-            refs.c.from_kind == bindparam("from_kind"),
-            refs.c.field.in_(bindparam("paths", expanding=True)),
+            via.c.to_kind == bindparam("kind"),
+            via.c.to_id.in_(_IDS),
+            via.c.from_kind == bindparam("via_kind"),
+            via.c.field.in_(bindparam("via_paths", expanding=True)),
+            between.c.deleted.is_(False),
+            shown_publicly(between),
+            *direct,
         )
-        .distinct()
-        .subquery()
     )
+    return pairs.distinct().subquery()
+
+
+def _referrers_of_each(through: bool) -> Any:
+    """Per target, its referrers ranked newest first and counted, in one statement."""
+    pairs = _pairs(through)
     newest = func.coalesce(records.c.date, literal_column("''")).desc()
     by_target = {"partition_by": pairs.c.target}
     ranked = (
@@ -395,7 +355,7 @@ def _referrers_of_each() -> Any:
     )
 
 
-_REFERRERS_OF_EACH = _referrers_of_each()
+_REFERRERS_OF_EACH = {through: _referrers_of_each(through) for through in (False, True)}
 
 
 def shown_referrers_of_each(
@@ -406,22 +366,45 @@ def shown_referrers_of_each(
     paths: tuple[str, ...],
     *,
     limit: int,
+    through: Through | None = None,
 ) -> dict[str, tuple[list[StoredRecord], int]]:
-    """`shown_referrers` for many records in one query each 500: a static site reads ahead
-    for the pages it is about to write. Records nothing points at are left out."""
+    """For each of these records, the shown records of `from_kind` pointing at it (or, with
+    `through`, at the records between) by these fields: newest first, at most `limit` of
+    them, and how many there are in all. One query each 500 records: a static site reads
+    ahead for the pages it is about to write. Records nothing points at are left out."""
     found: dict[str, tuple[list[StoredRecord], int]] = {}
+    params: dict[str, Any] = {
+        "kind": kind,
+        "from_kind": from_kind,
+        "paths": list(paths),
+        "limit": limit,
+    }
+    if through is not None:
+        params.update(via_kind=through[0], via_paths=list(through[1]))
+    statement = _REFERRERS_OF_EACH[through is not None]
     for start in range(0, len(record_ids), 500):
-        params = {
-            "kind": kind,
-            "ids": record_ids[start : start + 500],
-            "from_kind": from_kind,
-            "paths": list(paths),
-            "limit": limit,
-        }
-        for row in connection.execute(_REFERRERS_OF_EACH, params):
+        params["ids"] = record_ids[start : start + 500]
+        for row in connection.execute(statement, params):
             rows, _ = found.setdefault(row.target, ([], row.total))
             rows.append(stored(row))
     return found
+
+
+def shown_referrers(
+    connection: Connection,
+    kind: str,
+    record_id: str,
+    from_kind: str,
+    paths: tuple[str, ...],
+    *,
+    limit: int,
+    through: Through | None = None,
+) -> tuple[list[StoredRecord], int]:
+    """`shown_referrers_of_each` for one record."""
+    found = shown_referrers_of_each(
+        connection, kind, [record_id], from_kind, paths, limit=limit, through=through
+    )
+    return found.get(record_id, ([], 0))
 
 
 def shown_many(connection: Connection, keys: list[Key]) -> list[StoredRecord]:

@@ -341,7 +341,7 @@ class Store:
 
     def update_logs(self, kind: str = "incident") -> dict[str, list[UpdateNote]]:
         with self.reading() as connection:
-            return reader.all_journal_updates(connection, kind)
+            return reader.journal_updates_of(connection, kind)
 
     def journal_head(self) -> int:
         """The sequence number of the newest journal entry: any write moves it."""

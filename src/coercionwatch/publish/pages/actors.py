@@ -13,8 +13,7 @@ import pycountry
 
 from coercionwatch.model import Actor, stored_body
 from coercionwatch.model.types import display_date
-from coercionwatch.publish.view import PublicView, Reads
-from coercionwatch.store import reader
+from coercionwatch.publish.view import PublicView, Read, Reads
 from coercionwatch.store.listing import Listing
 
 from ..proofs import proof_path
@@ -52,10 +51,11 @@ def role_text(role: Any, view: PublicView) -> str:
 
 
 ACTOR_READS: Reads = (
-    ("measure", ("target",), SHOWN_REFERRERS),
-    ("measure", ("imposer",), SHOWN_REFERRERS),
-    ("response", ("actor", "members"), SHOWN_REFERRERS),
-    ("countermeasure", ("actors.actor",), SHOWN_REFERRERS),
+    Read("measure", ("target",), SHOWN_REFERRERS),
+    Read("measure", ("imposer",), SHOWN_REFERRERS),
+    Read("response", ("actor", "members"), SHOWN_REFERRERS),
+    Read("countermeasure", ("actors.actor",), SHOWN_REFERRERS),
+    Read("response", ("answers.measure",), SHOWN_REFERRERS, through=("measure", ("target",))),
 )
 """What an actor's page lists of the records pointing at it, for `PublicView.read_ahead`."""
 
@@ -64,14 +64,13 @@ def actor_page(view: PublicView, actor_id: str) -> Page | None:
     actor = view.get("actor", actor_id)
     if not isinstance(actor, Actor):
         return None
-    (against, against_count), (imposed, imposed_count), (said, said_count), (taking_part, _) = (
-        view.pointing_at("actor", [actor_id], from_kind, *paths, limit=limit)
-        for from_kind, paths, limit in ACTOR_READS
-    )
-    targeting = reader.shown_pointing("actor", actor_id, "measure", ("target",))
-    answering, answering_count = view.pointing_at(
-        "measure", targeting, "response", "answers.measure"
-    )
+    (
+        (against, against_count),
+        (imposed, imposed_count),
+        (said, said_count),
+        (taking_part, _),
+        (answering, answering_count),
+    ) = (view.pointing_at("actor", actor_id, read) for read in ACTOR_READS)
     in_force = [c for c in taking_part if getattr(c, "status", "") in IN_FORCE]
     nationals: list[Any] = []
     nationals_count = 0

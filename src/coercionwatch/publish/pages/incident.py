@@ -9,8 +9,7 @@ from typing import Any
 from coercionwatch.model import Actor, Incident, Record
 from coercionwatch.model.labels import label
 from coercionwatch.publish.citations import citations
-from coercionwatch.publish.view import PublicView, Reads
-from coercionwatch.store import reader
+from coercionwatch.publish.view import PublicView, Read, Reads
 
 from ..proofs import proof_path
 from .actors import country_name, role_text
@@ -19,7 +18,10 @@ from .common import Page, card, cards
 MEASURES_SHOWN = 200
 """An incident ties together tens of measures at most; past this, its page says how many."""
 
-INCIDENT_READS: Reads = (("measure", ("incident",), MEASURES_SHOWN),)
+INCIDENT_READS: Reads = (
+    Read("measure", ("incident",), MEASURES_SHOWN),
+    Read("response", ("answers.measure",), MEASURES_SHOWN, through=("measure", ("incident",))),
+)
 """What an incident's page lists of the records pointing at it, for `PublicView.read_ahead`."""
 
 _TAG = re.compile(r"<[^>]*>")
@@ -70,14 +72,9 @@ def incident_page(view: PublicView, slug: str, site: str) -> Page | None:
         return None
     record = incident_record(incident, view, site)
     related = view.many(("incident", s) for s in incident.related_incidents)
-    ((from_kind, paths, limit),) = INCIDENT_READS
-    measures, measure_count = view.pointing_at("incident", [slug], from_kind, *paths, limit=limit)
-    responses, response_count = [], 0
-    if measures:
-        its_measures = reader.shown_pointing("incident", slug, "measure", ("incident",))
-        responses, response_count = view.pointing_at(
-            "measure", its_measures, "response", "answers.measure", limit=MEASURES_SHOWN
-        )
+    (measures, measure_count), (responses, response_count) = (
+        view.pointing_at("incident", slug, read) for read in INCIDENT_READS
+    )
     data = {
         "record": record,
         "hasAccount": bool(_TAG.sub("", record.get("contentHtml") or "").strip()),

@@ -10,7 +10,7 @@ from coercionwatch.model import KINDS, Record, pointers, stored_body
 from coercionwatch.model.kinds import part_class
 from coercionwatch.model.labels import term_label
 from coercionwatch.model.visibility import pointer_fields
-from coercionwatch.publish.view import PublicView, Reads, title_of
+from coercionwatch.publish.view import PublicView, Read, Reads, title_of
 from coercionwatch.store.listing import Listing
 
 from ..proofs import proof_path
@@ -85,15 +85,15 @@ def pointing_fields(kind: str) -> dict[str, tuple[str, ...]]:
 
 def referrer_reads(kind: str) -> Reads:
     """What a record's page lists of those pointing at it, for `PublicView.read_ahead`."""
-    return tuple((k, paths, SHOWN_REFERRERS) for k, paths in pointing_fields(kind).items())
+    return tuple(Read(k, paths, SHOWN_REFERRERS) for k, paths in pointing_fields(kind).items())
 
 
 def referrers(view: PublicView, kind: str, record_id: str) -> tuple[list[dict[str, Any]], int]:
     """Cards of what points at a record (a page's worth per kind), and how many in all."""
     shown: list[dict[str, Any]] = []
     total = 0
-    for from_kind, paths in pointing_fields(kind).items():
-        found, count = view.pointing_at(kind, [record_id], from_kind, *paths, limit=SHOWN_REFERRERS)
+    for read in referrer_reads(kind):
+        found, count = view.pointing_at(kind, record_id, read)
         total += count
         shown.extend(cards(found, view))
     return shown, total
