@@ -5,7 +5,15 @@ import orjson
 import pytest
 from sqlalchemy import create_engine, delete, select, update
 
-from coercionwatch.analysis.coverage import check_counted_waves, coverage, report_json
+from coercionwatch.analysis.coverage import (
+    check_counted_waves,
+    count_waves,
+    coverage,
+    keep_counted_waves,
+    report_json,
+    wave_entries,
+    wave_json,
+)
 from coercionwatch.store import Store, counts
 from coercionwatch.store.schema import coverage_counts
 from tests.analysis.test_coverage import CASE, A, B, _response, _state
@@ -200,3 +208,40 @@ def test_a_database_that_takes_no_write_is_counted_all_the_same(tmp_path):
         read_only.dispose()
     with Store.open(str(path)) as opened:
         assert _rows(opened) == {}
+
+
+def _waves_counted(store, **options):
+    """Every wave as a site build reads it, a group at a time (`count_waves`)."""
+    with store.reading() as connection:
+        entries, _ = wave_entries(connection, **options)
+        report = count_waves(connection, entries, **options)
+    return [wave_json(w) for w in report.waves]
+
+
+def test_a_site_builds_waves_read_from_the_table_equal_a_fresh_count(case):
+    for public_only in (True, False):
+        fresh = _waves_counted(case, public_only=public_only)  # counts and keeps them
+        assert {w for side, w in _rows(case) if side == counts.projection(public_only)} == {A, B}
+        assert _waves_counted(case, public_only=public_only) == fresh
+    # Read from the table, not counted again: an edit of a row shows.
+    _tamper(case, "public", A, '"CA"', '"ZZ"')
+    assert "ZZ" in {w["id"]: w for w in _waves_counted(case)}[A]["answeredEver"]
+    # After a write, what it dropped is counted again.
+    write_records(case, _response("r6", "japan", "2025-01-04", "m-b", channel="statement"))
+    waves = {w["id"]: w for w in _waves_counted(case)}
+    assert "JP" in waves[B]["answeredEver"] and "ZZ" in waves[A]["answeredEver"]
+    with case.engine.begin() as connection:
+        connection.execute(delete(coverage_counts))
+    assert _waves_counted(case) == [wave_json(w) for w in _report_waves(case)]
+
+
+def _report_waves(store):
+    with store.reading() as connection:
+        return coverage(connection).waves
+
+
+def test_keeping_the_counted_waves_fills_the_table_a_site_build_reads(case):
+    with case.reading() as connection:
+        keep_counted_waves(connection)
+    assert set(_rows(case)) == {("public", A), ("public", B)}
+    assert _report(case) == _fresh(case)

@@ -785,19 +785,40 @@ def count_waves(
     connection: Connection, entries: Sequence[WaveEntry], *, public_only: bool = True
 ) -> CoverageReport:
     """These waves' report as `coverage()` counts them (every answer, today), reading only
-    their measures, the responses to them and the countermeasures covering them; without
-    the per-state layers (`state_layers`) and the undated measures. A site build counts
-    its waves a group at a time this way, so that no process holds every wave's answers."""
-    found, counted, state_ids = _wave_counts(connection, entries, public_only)
+    their measures and their rows of the table of counted waves, or, for a wave it lacks,
+    the responses to them and the countermeasures covering them (the count is then kept);
+    without the per-state layers (`state_layers`) and the undated measures. A site build
+    reads its waves a group at a time this way, so that no process holds every wave's
+    answers."""
+    found, counted, state_ids = _wave_counts(connection, entries, public_only, kept=True)
     covered = [_judged(w, counted[w.id], None) for w in found]
     ids = {code: a for a, code in state_ids.items()}
     return CoverageReport(None, None, public_only, covered, [], [], ids)
 
 
+WAVES_KEPT = 256
+"""Waves counted and kept at a time by `keep_counted_waves`: their answers are dropped
+before the next are counted."""
+
+
+def keep_counted_waves(connection: Connection, *, public_only: bool = True) -> None:
+    """Count and keep every wave the table of counted waves lacks, a group at a time. A
+    site build does this before it opens the transaction its pages are read in: a SQLite
+    reader sees the table as its transaction began, so rows kept during the build would
+    serve none of its processes, each of which reads every wave more than once."""
+    entries, _ = wave_entries(connection, public_only=public_only)
+    for start in range(0, len(entries), WAVES_KEPT):
+        _wave_counts(connection, entries[start : start + WAVES_KEPT], public_only, kept=True)
+
+
 def _wave_counts(
-    connection: Connection, entries: Sequence[WaveEntry], public_only: bool
+    connection: Connection, entries: Sequence[WaveEntry], public_only: bool, *, kept: bool
 ) -> tuple[list[Wave], dict[str, WaveCount], dict[str, str]]:
-    """These waves, each one's count made afresh, and the states' actor ids with their codes."""
+    """These waves, each one's count, and the states' actor ids with their codes. With
+    `kept`, a wave's count is read from its row of the table of counted waves where that
+    was counted from the wave's measures, and made afresh and kept otherwise; without it,
+    every count is made afresh (what `verify` compares the rows with)."""
+    seen = counts.epoch(connection) if kept else 0  # before anything counted is read
     state_ids = queries.state_actors(connection, public_only=public_only)
     country_of = dict(state_ids)
     wanted = {m for entry in entries for m in entry.measure_ids}
@@ -814,7 +835,19 @@ def _wave_counts(
     imposers = {m.imposer: country_of[m.imposer] for m in measures if m.imposer in country_of}
     chosen = {entry.id for entry in entries}
     found = [w for w in waves_of(measures, imposers) if w.id in chosen]
-    in_waves = {m.id for w in found for m in w.measures}
+    counted: dict[str, WaveCount] = {}
+    digest = counts_digest() if kept else ""
+    if kept:
+        stored = counts.stored_counts(connection, public_only, [w.id for w in found], digest)
+        counted = {
+            w.id: _read_count(row.body)
+            for w in found
+            if (row := stored.get(w.id)) is not None and row.measures == _measure_ids(w)
+        }
+    missing = [w for w in found if w.id not in counted]
+    if not missing:
+        return found, counted, state_ids
+    in_waves = {m.id for w in missing for m in w.measures}
     rows = queries.answer_rows(connection, in_waves, public_only=public_only)
     covering_ids = reader.pointing_ids(connection, "measure", in_waves, "countermeasure", "covers")
     countermeasures = sorted(
@@ -829,15 +862,23 @@ def _wave_counts(
     )
     actors = _actors(connection, state_ids, rows.values(), countermeasures, public_only)
     targets = _records_by_id(
-        queries.some(connection, [("actor", m.target) for m in measures], public_only=public_only)
+        queries.some(
+            connection,
+            [("actor", m.target) for m in measures if m.id in in_waves],
+            public_only=public_only,
+        )
     )
     by_measure = _tally(rows.values(), actors, country_of)
     host = _host(country_of)
     covering = _covering(countermeasures)
-    counted = {
+    fresh = {
         w.id: _count_wave(w, _answering(w, by_measure), actors, host, targets, covering(w))
-        for w in found
+        for w in missing
     }
+    counted.update(fresh)
+    if kept:
+        keeping = [(w.id, _measure_ids(w), count_body(fresh[w.id])) for w in missing]
+        counts.keep_counts(connection, seen, public_only, digest, keeping)
     return found, counted, state_ids
 
 
@@ -856,7 +897,7 @@ def check_counted_waves(connection: Connection) -> Iterator[ChainFault]:
         if not mine:
             continue
         entries, _ = wave_entries(connection, public_only=public_only)
-        found, counted, _ = _wave_counts(connection, entries, public_only)
+        found, counted, _ = _wave_counts(connection, entries, public_only, kept=False)
         fresh = {w.id: (_measure_ids(w), count_body(counted[w.id])) for w in found}
         for wave, measures, body in mine:
             want = fresh.get(wave)

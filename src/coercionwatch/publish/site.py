@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import orjson
 from sqlalchemy.engine import Connection
 
+from coercionwatch.analysis.coverage import keep_counted_waves
 from coercionwatch.model import KINDS, Incident, Record, native_record
 from coercionwatch.store import Store, log, reader
 from coercionwatch.store.listing import Listing, listed
@@ -327,26 +328,16 @@ def build_site(
     global _made
     _made = None  # a folder of an earlier build, perhaps removed since
     try:
-        # One transaction: every page is of the same state of the record, even if a write
-        # lands during the build.
-        with reader.loaded_up_to(LOADED_BYTES), store.reading() as connection, connection.begin():
-            started = time.perf_counter()
-            pages, others = _write_pages(store, connection, staging, site, workers, progress)
-            rendered = time.perf_counter() - started
-            view = PublicView(connection)
-            others += 1
-            for path, data in _record_files(Pages(connection, site), site):
-                _write(staging / path, data)
-                others += 1
-            others += len(write_kind_files(view, staging / "data", site=site))
-            signed = log.latest_checkpoint(connection)
-            if signed is not None:
-                others += write_tiles(connection, staging / "log", signed.note)
-            write_atomically(staging / EVERYTHING, everything_chunks(view))
-            _write(staging / "feed.atom", atom_feed(view, site))
-            for name, content in sitemap_files(view, site, suffix="/index.html"):
-                _write(staging / name, content)
-                others += 1
+        started = time.perf_counter()
+        with reader.loaded_up_to(LOADED_BYTES):
+            with store.reading() as connection:
+                keep_counted_waves(connection)
+            # One transaction: every page is of the same state of the record, even if a
+            # write lands during the build.
+            with store.reading() as connection, connection.begin():
+                pages, others = _write_pages(store, connection, staging, site, workers, progress)
+                rendered = time.perf_counter() - started
+                others += _write_files(connection, staging, site)
         _write(staging / "404.html", render(error_page(404, "No page here."), Links(static=True)))
         _write(
             staging / SITE_MARK, b"Built by coercionwatch site; a rebuild replaces this folder.\n"
@@ -364,6 +355,26 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return SiteSummary(pages, pages + others, rendered, indexed)
+
+
+def _write_files(connection: Connection, staging: Path, site: str) -> int:
+    """What the site holds beside its pages, of the same state of the record: each shown
+    record's files, each kind's, the log's tiles, the feed, the sitemaps. Returns how many."""
+    view = PublicView(connection)
+    written = 1
+    for path, data in _record_files(Pages(connection, site), site):
+        _write(staging / path, data)
+        written += 1
+    written += len(write_kind_files(view, staging / "data", site=site))
+    signed = log.latest_checkpoint(connection)
+    if signed is not None:
+        written += write_tiles(connection, staging / "log", signed.note)
+    write_atomically(staging / EVERYTHING, everything_chunks(view))
+    _write(staging / "feed.atom", atom_feed(view, site))
+    for name, content in sitemap_files(view, site, suffix="/index.html"):
+        _write(staging / name, content)
+        written += 1
+    return written
 
 
 def _write_pages(
