@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from coercionwatch.publish.bulk import FORMULA_SIGNS, defuse_formula
+from coercionwatch.publish.bulk import defuse_formula
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 INK = "#1a1a1a"
@@ -99,11 +99,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(header)
-    for row in rows:
-        cells = [v if isinstance(v, int | float) else str(v) for v in row]
-        if not _plain_row(cells):
-            cells = [v if isinstance(v, int | float) else defuse_formula(v) for v in cells]
-        out.writerow(cells)
+    out.writerows([_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -114,11 +110,19 @@ def csv_row(row: tuple[object, ...]) -> str:
     return csv_text((), [row]).removeprefix("\n")
 
 
-def _plain_row(cells: list[object]) -> bool:
-    """Whether no cell of a row holds anything `defuse_formula` would change (a formula's
-    sign, a tab or a line break), asked of the row at once: most rows hold none."""
-    joined = "".join(map(str, cells))
-    return FORMULA_SIGNS.isdisjoint(joined) and not any(c in joined for c in "\t\r\n")
+SHORT_CELL = 64
+"""Cells up to this long are defused once and kept: a wave's table repeats the same
+names, regions, dates and labels wave after wave, and most hold a hyphen."""
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return _defused(text) if len(text) <= SHORT_CELL else defuse_formula(text)
+
+
+_defused = functools.lru_cache(maxsize=16_384)(defuse_formula)
 
 
 def share(answered: int, parties: int) -> float | None:
