@@ -21,7 +21,7 @@ run: $(STAMP)
 ## The test suite (SQLite always; PostgreSQL at 127.0.0.1:5432 when reachable, required in CI).
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 ## Rewrite the README's generated parts (the field reference) from the model.
 docs: $(STAMP)

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from coercionwatch.store import Store
+from tests.helpers import TERMINAL, at_terminal
 
 # The project's shared/ folder sits beside the repository (as in CI's fresh clone).
 SHARED = Path(
@@ -32,6 +33,13 @@ def _postgres_available() -> str | None:
             return None
     except psycopg.Error as exc:
         return str(exc).strip().splitlines()[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_terminal() -> None:
+    """The program, run in this process, sees a terminal of TERMINAL's size whatever runs
+    the tests (a terminal of any width, a pipe, a pytest-xdist worker)."""
+    at_terminal(*TERMINAL)
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,37 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from typer.testing import CliRunner, Result
+
+from coercionwatch.cli import output
+from coercionwatch.cli.app import app
 from coercionwatch.ingest import read_records
 from coercionwatch.store import ImportSummary, Store
+
+TERMINAL = (80, 25)
+"""The terminal (columns, lines) the tests run the program at, whatever terminal, if any,
+runs the tests."""
+
+
+def at_terminal(columns: int, lines: int) -> None:
+    """Give the program's Rich consoles this size. They are made once, at import, and keep
+    the size the environment gave then when it gave both COLUMNS and LINES: a pytest-xdist
+    worker does (80 by 24, which GNU readline sets in pytest's process and the workers
+    inherit), so a COLUMNS given to one run in this process would go unseen. Without the
+    two, Rich asks the terminal, if any, on every run."""
+    for console in (output.console, output.errors):
+        console.size = (columns, lines)
+
+
+def run_program(args: list[str], env: dict[str, str] | None = None) -> Result:
+    """Run the program in this process, as typed at a terminal of TERMINAL's size, or of
+    the COLUMNS (and LINES) in `env`; the consoles are given back TERMINAL's size after."""
+    env = {"COLUMNS": str(TERMINAL[0]), "LINES": str(TERMINAL[1]), **(env or {})}
+    at_terminal(int(env["COLUMNS"]), int(env["LINES"]))
+    try:
+        return CliRunner().invoke(app, args, env=env, catch_exceptions=False)
+    finally:
+        at_terminal(*TERMINAL)
 
 
 def actor(record_id: str, **fields: Any) -> dict[str, Any]:

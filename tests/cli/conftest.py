@@ -4,20 +4,20 @@ import json
 from collections.abc import Callable
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from coercionwatch.cli.app import app
+from tests.helpers import run_program
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
 def cli(database: str) -> Run:
-    """Run the program against this test's database, as a user would type it."""
-    runner = CliRunner()
+    """Run the program against this test's database, as a user would type it (at a terminal
+    of 80 columns unless `env` gives COLUMNS)."""
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        return runner.invoke(app, ["--db", database, *args], env=env, catch_exceptions=False)
+        return run_program(["--db", database, *args], env=env)
 
     return run
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from typer.testing import CliRunner
 
 from coercionwatch.cli.app import app
 from coercionwatch.cli.output import search_table
@@ -24,7 +23,7 @@ from coercionwatch.model import KINDS
 from coercionwatch.publish.pages.search import MARK
 from coercionwatch.store import SearchHit
 from tests.conftest import SHARED
-from tests.helpers import actor, basic_records, write_json
+from tests.helpers import actor, basic_records, run_program, write_json
 
 READING = [
     ["list", "actor"],
@@ -45,7 +44,7 @@ READING = [
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+    return run_program(list(args), env=env)
 
 
 def one_line_error(result) -> str:

@@ -22,8 +22,14 @@ def upgrade() -> None:
     add_listing_schema()
     connection = op.get_bind()
     rebuild_facets(connection)
-    # Statistics for the planner, which picks the listing indexes well only with them.
-    connection.exec_driver_sql("ANALYZE")
+    # Statistics for the planner, which picks the listing indexes well only with them. On
+    # PostgreSQL, this schema's tables only: a whole-database ANALYZE also takes locks on the
+    # catalogs and on other schemas' tables, which another schema's migration may hold (two
+    # new schemas migrated at once deadlocked).
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ANALYZE records, facets")
+    else:
+        connection.exec_driver_sql("ANALYZE")
 
 
 def downgrade() -> None:
