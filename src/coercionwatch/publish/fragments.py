@@ -60,11 +60,20 @@ def linked_all(links: Links, items: Iterable[Mapping[str, Any]], separator: str 
 
 def state_name(links: Links, state: Mapping[str, Any]) -> Markup:
     """A state's name, linked to its page where the record holds one."""
-    if state["id"]:
-        return Markup(
-            f'<a href="{escape(links.record("actor", state["id"]))}">{escape(state["name"])}</a>'
-        )
-    return escape(state["name"])
+    return _state_name(links, state["id"], state["name"])
+
+
+@lru_cache(maxsize=4096)
+def _state_name(links: Links, actor_id: str | None, name: str) -> Markup:
+    """The same two hundred states, named on every wave's page."""
+    if actor_id:
+        return Markup(f'<a href="{escape(links.record("actor", actor_id))}">{escape(name)}</a>')
+    return escape(name)
+
+
+def state_names(links: Links, states: Iterable[Mapping[str, Any]]) -> Markup:
+    """States as the items of a list, each named by `state_name`."""
+    return Markup("".join(f"<li>{state_name(links, state)}</li>" for state in states))
 
 
 def card_list(
@@ -155,34 +164,54 @@ def _iterable(value: Any) -> bool:
 
 def wave_states(links: Links, states: list[Mapping[str, Any]], within: int | None) -> Markup:
     """The rows of a wave page's table of States Parties (`pages.coverage._state_rows`),
-    some hundred and twenty of them on every wave's page."""
+    some hundred and twenty of them on every wave's page, most of them silent."""
     out = []
     for state in states:
-        ever = "no"
-        if state["ever"]:
-            first = state["firstDate"]
-            ever = (
-                f'yes, <time datetime="{escape(first)}">{escape(nice_date(first))}</time>'
-                f" ({escape(state['days'])} d)"
-                if first
-                else "yes"
-            )
-        given = f"<td>{_yes(state['withinGiven'])}</td>" if within is not None else ""
-        out.append(
-            f'    <tr class="{"answered" if state["ever"] else "silent"}">\n'
-            f"      <td>{escape(state['code'])}</td>\n"
-            f'      <th scope="row">{state_name(links, state)}</th>\n'
-            f"      <td>{escape(state['region'])}</td>\n"
-            f"      <td>{_yes(state['within7'])}</td>\n"
-            f"      <td>{_yes(state['within30'])}</td>\n"
-            f"{given}      <td>{ever}</td>\n"
-            f"      <td>{_joined(state['leans'])}</td>\n"
-            f"      <td>{_joined(state['channels'])}</td>\n"
-            f"      <td>{_joined(state['forums'])}</td>\n"
-            f"      <td>{linked_all(links, state['responses'])}</td>\n"
-            "    </tr>\n"
-        )
+        if state["ever"] or state["within7"] or state["within30"] or state["withinGiven"]:
+            out.append(_state_row(links, state, within))
+        else:
+            key = (state["code"], state["id"], state["name"], state["region"])
+            out.append(_silent_row(links, *key, within is not None))
     return Markup("".join(out))
+
+
+@lru_cache(maxsize=4096)
+def _silent_row(
+    links: Links, code: str, actor_id: str | None, name: str, region: str, windowed: bool
+) -> str:
+    """A State Party's row where it did not answer: the same on every wave it kept silent
+    on, and so written once (`windowed`: the page has a column for a window given)."""
+    state = {"code": code, "id": actor_id, "name": name, "region": region, "ever": False}
+    nothing = dict.fromkeys(("within7", "within30", "withinGiven"), False)
+    said = dict.fromkeys(("leans", "channels", "forums", "responses"), ())
+    return _state_row(links, {**state, **nothing, **said}, 0 if windowed else None)
+
+
+def _state_row(links: Links, state: Mapping[str, Any], within: int | None) -> str:
+    ever = "no"
+    if state["ever"]:
+        first = state["firstDate"]
+        ever = (
+            f'yes, <time datetime="{escape(first)}">{escape(nice_date(first))}</time>'
+            f" ({escape(state['days'])} d)"
+            if first
+            else "yes"
+        )
+    given = f"<td>{_yes(state['withinGiven'])}</td>" if within is not None else ""
+    return (
+        f'    <tr class="{"answered" if state["ever"] else "silent"}">\n'
+        f"      <td>{escape(state['code'])}</td>\n"
+        f'      <th scope="row">{state_name(links, state)}</th>\n'
+        f"      <td>{escape(state['region'])}</td>\n"
+        f"      <td>{_yes(state['within7'])}</td>\n"
+        f"      <td>{_yes(state['within30'])}</td>\n"
+        f"{given}      <td>{ever}</td>\n"
+        f"      <td>{_joined(state['leans'])}</td>\n"
+        f"      <td>{_joined(state['channels'])}</td>\n"
+        f"      <td>{_joined(state['forums'])}</td>\n"
+        f"      <td>{linked_all(links, state['responses'])}</td>\n"
+        "    </tr>\n"
+    )
 
 
 def state_waves(links: Links, waves: list[Mapping[str, Any]]) -> Markup:

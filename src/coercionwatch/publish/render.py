@@ -139,6 +139,7 @@ def environment() -> Environment:
         linked=fragments.linked,
         linked_all=fragments.linked_all,
         state_name=fragments.state_name,
+        state_names=fragments.state_names,
         card_list=fragments.card_list,
         field_table=fragments.field_table,
         wave_states=fragments.wave_states,

@@ -43,7 +43,7 @@ from coercionwatch.publish.charts import (
     wave_timeline,
     world_map,
 )
-from coercionwatch.publish.charts.chart import csv_text, percent, share
+from coercionwatch.publish.charts.chart import csv_row, csv_text, percent, share
 from coercionwatch.publish.charts.worldmap import world
 from coercionwatch.publish.view import PublicView
 from coercionwatch.store import reader
@@ -347,10 +347,9 @@ def states_csv(
 ) -> str:
     """The wave page's states table, as shown; `rows`: its `_state_rows`, where the caller
     has them already (a site build writes the page beside it)."""
-    return csv_text(
-        STATE_COLUMNS,
-        [
-            [
+    return csv_text(STATE_COLUMNS, []) + "".join(
+        csv_row(
+            (
                 r["code"],
                 r["name"],
                 r["region"],
@@ -363,9 +362,9 @@ def states_csv(
                 "; ".join(r["channels"]),
                 "; ".join(r["forums"]),
                 " ".join(r["responses"]),
-            ]
-            for r in (_state_rows(item, report) if rows is None else rows)
-        ],
+            )
+        )
+        for r in (_state_rows(item, report) if rows is None else rows)
     )
 
 
