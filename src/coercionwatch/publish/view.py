@@ -84,23 +84,30 @@ NAMES_KEPT = 16_384
 """Names and titles a site build's views share before they are dropped and learnt again:
 within one transaction they cannot change, and most pages name the same few hundred."""
 
+LISTS_KEPT = 1_024
+"""Short lists a site build's views share likewise: the state of each nationality, the
+measures of each act, asked by every page that names one."""
+
 
 @dataclass
 class Known:
-    """What a view has learnt of names and titles, which the views of one site build share:
-    they read one state of the record."""
+    """What a view has learnt of names, titles and short lists, which the views of one
+    site build share: they read one state of the record."""
 
     names: dict[Key, str] = field(default_factory=dict)
     unnamed: set[Key] = field(default_factory=set)
     """Keys asked for that the projection does not show."""
     titles: dict[Key, str] = field(default_factory=dict)
+    lists: dict[Listing, list[Record]] = field(default_factory=dict)
 
     def bounded(self) -> Known:
-        """This, emptied first if it has grown past `NAMES_KEPT`."""
+        """This, emptied first of what has grown past `NAMES_KEPT` or `LISTS_KEPT`."""
         if len(self.names) + len(self.unnamed) + len(self.titles) > NAMES_KEPT:
             self.names.clear()
             self.unnamed.clear()
             self.titles.clear()
+        if len(self.lists) > LISTS_KEPT:
+            self.lists.clear()
         return self
 
 
@@ -119,7 +126,6 @@ class PublicView:
     )
     _updates: dict[str, list[UpdateNote]] = field(default_factory=dict)
     """Incidents' journal updates read ahead, by id."""
-    _lists: dict[Listing, list[Record]] = field(default_factory=dict)
     materialised: int = 0
     """How many records this view has read: tests count them to show a page reads about
     one page of records, whatever the size of the record."""
@@ -266,12 +272,13 @@ class PublicView:
 
     def records(self, wanted: Listing) -> list[Record]:
         """A page of a list's records alone, for a page that shows no count of them. Asked
-        once a view: the measures of one act each list the others, the people of one
-        nationality each link to its state."""
-        if wanted not in self._lists:
+        once a view (a site build's views share them): the measures of one act each list
+        the others, the people of one nationality each link to its state."""
+        lists = self.known.lists
+        if wanted not in lists:
             rows, _ = listing.page(self.connection, wanted)
-            self._lists[wanted] = self._project(rows)
-        return list(self._lists[wanted])
+            lists[wanted] = self._project(rows)
+        return list(lists[wanted])
 
     def every(self, wanted: Listing) -> Iterator[Record]:
         """Every record of a list, read and projected a page of 500 at a time."""
