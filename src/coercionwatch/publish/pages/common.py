@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from coercionwatch.model import IN_FORCE, Record, stored_body, vocabulary_fields
+from coercionwatch.model import IN_FORCE, Incident, Record, vocabulary_fields
+from coercionwatch.model.kinds import field_name
 from coercionwatch.model.labels import label
 from coercionwatch.publish.links import SECTIONS
 from coercionwatch.publish.view import Names, PublicView, title_names, title_of
@@ -36,23 +38,30 @@ class Page:
 
 
 def card(record: Record, view: PublicView) -> dict[str, Any]:
-    """A record as a list shows it."""
-    body = stored_body(record)
+    """A record as a list shows it: read from the record's fields, not its whole JSON, as
+    a build makes some fifty thousand cards."""
     shown = {
         "kind": record.kind,
         "id": record.id,
         "title": title_of(record, view),
         "date": record.when(),
-        "summary": body.get("summary"),
+        "summary": getattr(record, "summary", None),
     }
-    for name in vocabulary_fields(type(record)):
-        if name in body:
-            shown[name] = body[name]
-            shown[f"{name}Label"] = label(record.kind, name, body[name])
-    if record.kind == "incident":
-        shown["tags"] = body.get("tags", [])
-        shown["ongoing"] = body.get("ongoing", False)
+    for name, attribute in _terms(type(record)):
+        value = getattr(record, attribute)
+        if value is not None:
+            shown[name] = value
+            shown[f"{name}Label"] = label(record.kind, name, value)
+    if isinstance(record, Incident):
+        shown["tags"] = record.tags
+        shown["ongoing"] = record.ongoing
     return shown
+
+
+@cache
+def _terms(cls: type) -> tuple[tuple[str, str], ...]:
+    """(field, attribute) of each of a kind's fields whose values are vocabulary terms."""
+    return tuple((name, field_name(cls, name)) for name in vocabulary_fields(cls))
 
 
 def cards(records: Iterable[Record], view: PublicView) -> list[dict[str, Any]]:
