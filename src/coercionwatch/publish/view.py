@@ -84,7 +84,7 @@ NAMES_KEPT = 16_384
 """Names and titles a site build's views share before they are dropped and learnt again:
 within one transaction they cannot change, and most pages name the same few hundred."""
 
-LISTS_KEPT = 1_024
+LISTS_KEPT = 256
 """Short lists a site build's views share likewise: the state of each nationality, the
 measures of each act, asked by every page that names one."""
 
