@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -461,6 +461,36 @@ def _measure_ids(wave: Wave) -> str:
     return " ".join(m.id for m in wave.measures)
 
 
+def _kept_counts(
+    connection: Connection,
+    public_only: bool,
+    digest: str,
+    found: Sequence[Wave],
+    asked: Collection[str] | None,
+) -> dict[str, WaveCount]:
+    """The counts of these waves the table keeps under `digest` and from the wave's
+    measures (of the waves `asked`; of every wave: None)."""
+    stored = counts.stored_counts(connection, public_only, asked, digest)
+    return {
+        w.id: _read_count(row.body)
+        for w in found
+        if (row := stored.get(w.id)) is not None and row.measures == _measure_ids(w)
+    }
+
+
+def _keep(
+    connection: Connection,
+    seen: int,
+    public_only: bool,
+    digest: str,
+    waves: Sequence[Wave],
+    fresh: Mapping[str, WaveCount],
+) -> None:
+    """Keep these waves' fresh counts, made by a reader that saw the journal at `seen`."""
+    keeping = [(w.id, _measure_ids(w), count_body(fresh[w.id])) for w in waves]
+    counts.keep_counts(connection, seen, public_only, digest, keeping)
+
+
 def _layers(
     code: str,
     actor_id: str | None,
@@ -564,14 +594,9 @@ def coverage(
     digest = counts_digest()
     counted: dict[str, WaveCount] = {}
     if kept:
-        stored = counts.stored_counts(
-            connection, public_only, None if wave is None else [wave], digest
+        counted = _kept_counts(
+            connection, public_only, digest, found, None if wave is None else [wave]
         )
-        counted = {
-            w.id: _read_count(row.body)
-            for w in found
-            if (row := stored.get(w.id)) is not None and row.measures == _measure_ids(w)
-        }
     missing = [w for w in found if w.id not in counted]
     in_waves = {m.id for w in missing for m in w.measures}
     # The whole report's layers read the answers to undated measures too: in no wave's count.
@@ -607,8 +632,7 @@ def coverage(
         }
         counted.update(fresh)
         if kept:
-            keeping = [(w.id, _measure_ids(w), count_body(fresh[w.id])) for w in missing]
-            counts.keep_counts(connection, seen, public_only, digest, keeping)
+            _keep(connection, seen, public_only, digest, missing, fresh)
     covered = [_judged(w, counted[w.id], within) for w in found]
     if kept:
         channels = _channels_against(
@@ -838,12 +862,7 @@ def _wave_counts(
     counted: dict[str, WaveCount] = {}
     digest = counts_digest() if kept else ""
     if kept:
-        stored = counts.stored_counts(connection, public_only, [w.id for w in found], digest)
-        counted = {
-            w.id: _read_count(row.body)
-            for w in found
-            if (row := stored.get(w.id)) is not None and row.measures == _measure_ids(w)
-        }
+        counted = _kept_counts(connection, public_only, digest, found, [w.id for w in found])
     missing = [w for w in found if w.id not in counted]
     if not missing:
         return found, counted, state_ids
@@ -877,8 +896,7 @@ def _wave_counts(
     }
     counted.update(fresh)
     if kept:
-        keeping = [(w.id, _measure_ids(w), count_body(fresh[w.id])) for w in missing]
-        counts.keep_counts(connection, seen, public_only, digest, keeping)
+        _keep(connection, seen, public_only, digest, missing, fresh)
     return found, counted, state_ids
 
 

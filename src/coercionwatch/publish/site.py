@@ -92,7 +92,7 @@ about 48 MiB more a process than the server's 4 MiB, and the build stays under 3
 
 class Pages:
     """Each page of the site as it is built, all from one transaction, whose withheld keys
-    are therefore read once, and whose views share the names and titles they learn."""
+    are therefore read once, and whose views share what they learn (`view.Known`)."""
 
     def __init__(self, connection: Connection, site: str) -> None:
         self.connection = connection
@@ -345,7 +345,7 @@ def build_site(
         _write(staging / "data" / "datapackage.json", orjson.dumps(datapackage(site)))
         with as_file(files("coercionwatch.publish") / "static") as assets:
             shutil.copytree(assets, staging / "static")
-        others += 4 + len(list((staging / "static").iterdir()))
+        others += 3 + len(list((staging / "static").iterdir()))  # 404, mark, data package
         started = time.perf_counter()
         if search_index:
             index_for_search(staging)
@@ -361,7 +361,7 @@ def _write_files(connection: Connection, staging: Path, site: str) -> int:
     """What the site holds beside its pages, of the same state of the record: each shown
     record's files, each kind's, the log's tiles, the feed, the sitemaps. Returns how many."""
     view = PublicView(connection)
-    written = 1
+    written = 0
     for path, data in _record_files(Pages(connection, site), site):
         _write(staging / path, data)
         written += 1
@@ -371,6 +371,7 @@ def _write_files(connection: Connection, staging: Path, site: str) -> int:
         written += write_tiles(connection, staging / "log", signed.note)
     write_atomically(staging / EVERYTHING, everything_chunks(view))
     _write(staging / "feed.atom", atom_feed(view, site))
+    written += 2
     for name, content in sitemap_files(view, site, suffix="/index.html"):
         _write(staging / name, content)
         written += 1
